@@ -1,0 +1,5 @@
+"""``python -m sim`` runs the negsim command line."""
+
+from sim.cli import app
+
+app()

@@ -1,0 +1,153 @@
+"""Load a scenario file into a validated :class:`~sim.scenario.Scenario`, or explain every problem.
+
+The chain: YAML text (with marks) → variant merge → pydantic models → cross-references →
+source quotes. Every problem found is reported at once, located at ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ValidationError
+
+from sim.conditions import CONDITION_KEYS
+from sim.consistency import check_scenario
+from sim.errors import Problem, ScenarioError
+from sim.scenario import Scenario
+from sim.sources import check_quotes, count_citations, source_paths
+from sim.variants import read_scenario_document
+from sim.yamlsource import KeyPath
+
+
+class Located(Protocol):
+    """Plain data that knows where each of its key paths came from."""
+
+    @property
+    def data(self) -> Any:
+        """The document as dicts, lists and scalars."""
+
+    def problem(self, path: KeyPath, message: str) -> Problem:
+        """A problem located at *path*."""
+
+    def origin(self, path: KeyPath) -> Path:
+        """The file the value at *path* was read from."""
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """How many citations a loaded scenario holds and how many were verified against sources."""
+
+    total: int
+    verified: int
+
+
+@cache
+def _all_field_names() -> frozenset[str]:
+    names: set[str] = set(CONDITION_KEYS)
+    stack: list[type[BaseModel]] = [Scenario]
+    seen: set[type[BaseModel]] = set()
+    while stack:
+        model = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            names.add(field.alias or name)
+            for sub in _models_in(field.annotation):
+                stack.append(sub)
+    return frozenset(names)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()) + getattr(annotation, "__metadata__", ()):
+        found.extend(_models_in(arg))
+    return found
+
+
+def _clean_loc(loc: tuple[str | int, ...]) -> KeyPath:
+    """Drop the tags pydantic inserts for tagged unions (a condition key appears twice)."""
+    cleaned: list[str | int] = []
+    for part in loc:
+        if cleaned and part == cleaned[-1] and part in CONDITION_KEYS:
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    if kind == "missing":
+        return f"missing required key {loc[-1]!r}"
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, _all_field_names(), n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown key {key!r}{hint}"
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if (
+        kind not in ("missing", "extra_forbidden")
+        and "input" in error
+        and not isinstance(error["input"], dict | list)
+    ):
+        message = f"{message} (got {error['input']!r})"
+    return message
+
+
+def _validation_problems(document: Located, error: ValidationError) -> list[Problem]:
+    errors = error.errors()
+    locs = [_clean_loc(tuple(item["loc"])) for item in errors]
+    problems = []
+    for item, loc in zip(errors, locs, strict=True):
+        # An invalid item is dropped before a length check runs, so "too short" would be noise.
+        if item["type"] == "too_short" and any(
+            other[: len(loc)] == loc and len(other) > len(loc) for other in locs
+        ):
+            continue
+        problems.append(document.problem(loc, _message(item)))
+    return problems
+
+
+def validate_document(document: Located) -> tuple[Scenario, QuoteCheck]:
+    """Validate located data as a scenario and check its quotes.
+
+    Raises:
+        ScenarioError: with every problem found, located.
+    """
+    if not isinstance(document.data, dict):
+        raise ScenarioError([document.problem((), "a scenario file is a YAML mapping")])
+    try:
+        scenario = Scenario.model_validate(document.data)
+    except ValidationError as error:
+        raise ScenarioError(_validation_problems(document, error)) from None
+    findings = check_scenario(scenario)
+    paths, missing = source_paths(scenario, document.origin)
+    verified, bad_quotes = check_quotes(scenario, paths)
+    findings += missing + bad_quotes
+    if findings:
+        raise ScenarioError(document.problem(path, message) for path, message in findings)
+    return scenario, QuoteCheck(total=count_citations(scenario), verified=verified)
+
+
+def load_scenario_checked(path: str | Path) -> tuple[Scenario, QuoteCheck]:
+    """Load a scenario and also return the tally of verified quotes (for ``negsim validate``)."""
+    return validate_document(read_scenario_document(Path(path)))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load, validate and source-check the scenario at *path*.
+
+    Raises:
+        ScenarioError: every problem in the file (and any file it extends), each as
+            ``file:line:column: key.path: message``.
+    """
+    return load_scenario_checked(path)[0]

@@ -1,0 +1,329 @@
+"""The scenario file as strict, frozen pydantic models: data only, no behaviour.
+
+Field names are the YAML keys. Cross-references between sections (an actor named in a venue, a
+source named in a citation) are checked by :mod:`sim.consistency`, which can point at the exact key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+
+from sim.conditions import Condition
+from sim.vocabulary import Form, Id, Position, Probability, Salience
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base of every file model: unknown keys are errors and nothing can be edited afterwards."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Citation(Strict):
+    """A verbatim quote from one of the scenario's sources."""
+
+    source: Id
+    quote: Text
+
+
+class Evidenced(Strict):
+    """Something that must say where its value comes from: cited quotes, an assumption, or both."""
+
+    cites: tuple[Citation, ...] = ()
+    """Quotes supporting the value; each must occur verbatim in its source."""
+    assumption: str | None = None
+    """Why this value, when no source speaks to it (or to explain the number beside a quote)."""
+
+    @model_validator(mode="after")
+    def _has_evidence(self) -> Evidenced:
+        if not self.cites and not (self.assumption and self.assumption.strip()):
+            raise ValueError("give `cites` (a quote from a source) or an `assumption` saying why")
+        return self
+
+    @property
+    def is_cited(self) -> bool:
+        """True when at least one source quote backs the value."""
+        return bool(self.cites)
+
+
+class Source(Strict):
+    """A text the scenario's evidence is quoted from."""
+
+    id: Id
+    file: Text
+    """Path of the plain-text source, relative to the scenario file, inside its folder tree."""
+    title: Text
+    outlet: Text
+    date: dt.date
+
+
+class Meta(Strict):
+    """What the scenario is: identity, dates and its sources."""
+
+    id: Id
+    title: Text
+    description: str = ""
+    as_of: dt.date
+    """Day 0 of the simulation clock."""
+    horizon: dt.date | None = None
+    """Last day simulated; defaults to the last venue's date."""
+    sources: tuple[Source, ...] = ()
+
+
+class Waypoint(Strict):
+    """A labelled point on an issue's scale."""
+
+    at: Position
+    label: Text
+
+
+class StatusQuo(Evidenced):
+    """Where an issue stays when no agreement is reached (the reversion point)."""
+
+    position: Position
+
+
+class Issue(Strict):
+    """A contested question as a 0–100 scale."""
+
+    id: Id
+    name: Text
+    low: Text
+    """What 0 means."""
+    high: Text
+    """What 100 means."""
+    waypoints: tuple[Waypoint, ...] = ()
+    status_quo: StatusQuo
+
+
+class Uncertainty(Strict):
+    """Standard deviations for Monte Carlo sampling of a stance."""
+
+    position: Annotated[float, Field(ge=0, le=50)] = 0.0
+    salience: Annotated[float, Field(ge=0, le=1)] = 0.0
+
+
+class RedLine(Evidenced):
+    """The range an actor can accept on an issue, and the weakest form of agreement it counts."""
+
+    min: Position | None = None
+    max: Position | None = None
+    form: Form | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RedLine:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+    @property
+    def low(self) -> float:
+        """Lowest acceptable position (0 when open)."""
+        return 0.0 if self.min is None else self.min
+
+    @property
+    def high(self) -> float:
+        """Highest acceptable position (100 when open)."""
+        return 100.0 if self.max is None else self.max
+
+
+class Stance(Evidenced):
+    """An actor's position, salience and red line on one issue."""
+
+    position: Position
+    salience: Salience
+    uncertainty: Uncertainty = Uncertainty()
+    red_line: RedLine | None = None
+
+
+class TrustLevels(Strict):
+    """How far an agreement of each form is trusted to hold, 0–1."""
+
+    verbal: Probability = 0.3
+    written: Probability = 0.6
+    binding: Probability = 0.9
+
+    def of(self, form: Form) -> float:
+        """Trust placed in an agreement of *form*."""
+        return float(getattr(self, form.value))
+
+
+class ActorTrust(TrustLevels, Evidenced):
+    """An actor's own trust levels, with their evidence."""
+
+
+class Actor(Strict):
+    """A party to the talks."""
+
+    id: Id
+    name: Text
+    capability: PositiveFloat
+    """Relative clout; any positive scale."""
+    assumption: str | None = None
+    """Why this capability."""
+    trust: ActorTrust | None = None
+    stances: dict[Id, Stance]
+    """Issue id → stance; every actor has one on every issue."""
+
+
+class Veto(Evidenced):
+    """An actor whose consent an agreement on these issues needs."""
+
+    actor: Id
+    issues: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+
+class Venue(Strict):
+    """One meeting of the calendar."""
+
+    id: Id
+    name: Text
+    place: Text
+    date: dt.date
+    participants: Annotated[tuple[Id, ...], Field(min_length=2)]
+    issues: Annotated[tuple[Id, ...], Field(min_length=1)]
+    rounds: Annotated[int, Field(ge=1, le=50)] = 3
+    form: Form
+    cites: tuple[Citation, ...] = ()
+    assumption: str | None = None
+
+
+class Rung(Strict):
+    """One level of the escalation ladder."""
+
+    id: Id
+    label: Text
+
+
+class EscalationOption(Evidenced):
+    """An actor able to climb the ladder, with Fearon's quantities."""
+
+    actor: Id
+    opponents: Annotated[tuple[Id, ...], Field(min_length=1)]
+    """Whose positions prevail if the actor loses."""
+    prevail: Probability
+    """The actor's estimate of its probability of prevailing by force."""
+    prevail_uncertainty: Annotated[float, Field(ge=0, le=0.5)] = 0.0
+    """Standard deviation of that belief across runs (private information)."""
+    costs: dict[Id, Annotated[float, Field(ge=0)]]
+    """Rung id → cost of standing on that rung, on the 0–1 utility scale of the stakes."""
+
+
+class Response(Evidenced):
+    """A counter-measure that raises an escalating actor's costs once the ladder reaches a rung."""
+
+    id: Id
+    actor: Id
+    target: Id
+    from_: Id = Field(alias="from")
+    cost: Annotated[float, Field(ge=0)]
+
+
+class Escalation(Strict):
+    """The graded ladder and who can climb it."""
+
+    ladder: Annotated[tuple[Rung, ...], Field(min_length=2)]
+    options: tuple[EscalationOption, ...] = ()
+    responses: tuple[Response, ...] = ()
+
+
+class Window(Strict):
+    """The dates between which a shock may fire."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.start > self.end:
+            raise ValueError(f"start ({self.start}) is after end ({self.end})")
+        return self
+
+
+EffectParameter = Literal[
+    "position", "salience", "capability", "cost", "prevail", "trust", "escalation"
+]
+
+
+class Effect(Strict):
+    """A shock's change to one named parameter (added, then clipped to its range)."""
+
+    parameter: EffectParameter
+    actor: Id | None = None
+    issue: Id | None = None
+    change: float
+
+
+class Shock(Evidenced):
+    """A stochastic event that may fire within a window and change parameters."""
+
+    id: Id
+    description: Text
+    probability: Probability
+    window: Window
+    effects: Annotated[tuple[Effect, ...], Field(min_length=1)]
+
+
+class Outcome(Strict):
+    """A named condition on a run's end state; runs may satisfy several or none."""
+
+    id: Id
+    label: Text
+    description: str = ""
+    condition: Condition
+
+
+class PrimaryClass(Strict):
+    """One of the mutually exclusive classes; a run takes the first whose condition holds."""
+
+    id: Id
+    label: Text
+    description: str = ""
+    condition: Condition | None = None
+    """None only for the last class, the catch-all."""
+
+
+class ModelParameters(Strict):
+    """Engine parameters; every one has a documented default (see docs/model.md)."""
+
+    trust: TrustLevels = TrustLevels()
+    """Default trust per agreement form, for actors that give none."""
+    convergence: Annotated[float, Field(gt=0, le=50)] = 5.0
+    """Participants' positions within this many points of each other count as converged."""
+    q: Probability = 1.0
+    """BDM's probability that the status quo holds when an actor does not challenge (bdm.md §3)."""
+    logit_scale: Annotated[float, Field(ge=0, le=1)] = 0.02
+    """λ of the logit escalation choice; 0 is the strict comparison (McKelvey & Palfrey)."""
+    signal_learning: Probability = 0.5
+    """How far opponents' estimate of an escalator's strength moves toward its own per rung."""
+    escalation_salience: Annotated[float, Field(ge=0, le=1)] = 0.05
+    """Salience added to every actor's stances per rung climbed."""
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    scenario: Meta
+    issues: Annotated[tuple[Issue, ...], Field(min_length=1)]
+    actors: Annotated[tuple[Actor, ...], Field(min_length=2)]
+    vetoes: tuple[Veto, ...] = ()
+    venues: Annotated[tuple[Venue, ...], Field(min_length=1)]
+    escalation: Escalation | None = None
+    shocks: tuple[Shock, ...] = ()
+    outcomes: Annotated[tuple[Outcome, ...], Field(min_length=1)]
+    primary: Annotated[tuple[PrimaryClass, ...], Field(min_length=1)]
+    model: ModelParameters = ModelParameters()
+
+    @property
+    def id(self) -> str:
+        """The scenario's id."""
+        return self.scenario.id
+
+    @property
+    def horizon(self) -> dt.date:
+        """The last simulated day."""
+        return self.scenario.horizon or max(v.date for v in self.venues)

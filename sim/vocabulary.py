@@ -1,0 +1,28 @@
+"""Constrained types shared by the file formats: ids, scales, forms of agreement."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+"""A lower-case slug naming something in a scenario."""
+
+Position = Annotated[float, Field(ge=0, le=100, description="Place on the issue's 0–100 scale.")]
+Salience = Annotated[float, Field(ge=0, le=1, description="How much the actor cares, 0–1.")]
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+class Form(StrEnum):
+    """The form an agreement takes, weakest first: verbal < written < binding."""
+
+    VERBAL = "verbal"
+    WRITTEN = "written"
+    BINDING = "binding"
+
+    @property
+    def rank(self) -> int:
+        """0 for verbal, 1 for written, 2 for binding."""
+        return list(Form).index(self)
