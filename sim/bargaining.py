@@ -1,0 +1,144 @@
+"""The negotiation model's mathematics as pure numpy functions: no SimPy, no I/O.
+
+Spatial utilities and the zone of agreement (docs/model.md §1–2), package consent with
+individual rationality (§4), and Fearon's values of force and of talks (§5).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def issue_utility(agreement: FloatArray | float, ideal: FloatArray | float) -> FloatArray:
+    """Linear spatial utility on a 0–100 scale: 1 at the ideal point, 0 a whole scale away."""
+    return np.asarray(1.0 - np.abs(np.asarray(agreement) - np.asarray(ideal)) / 100.0)
+
+
+def package_utility(outcome: FloatArray, ideal: FloatArray, salience: FloatArray) -> float:
+    """Salience-weighted mean of issue utilities (U_i in docs/model.md §1); 0 if nothing matters."""
+    total = float(salience.sum())
+    if total <= 0.0:
+        return 0.0
+    return float((salience * issue_utility(outcome, ideal)).sum() / total)
+
+
+def weighted_mean(values: FloatArray, weights: FloatArray) -> float:
+    """Compromise-model forecast Σ w x / Σ w; the plain mean when every weight is zero."""
+    total = float(weights.sum())
+    if total <= 0.0:
+        return float(values.mean())
+    return float((weights * values).sum() / total)
+
+
+def zone_of_agreement(low: FloatArray, high: FloatArray) -> tuple[float, float] | None:
+    """The intersection of the acceptable ranges [low_i, high_i], or None when it is empty."""
+    lo, hi = float(low.max()), float(high.min())
+    return (lo, hi) if lo <= hi else None
+
+
+def consenting_package(
+    candidates: FloatArray,
+    offered: BoolArray,
+    status_quo: FloatArray,
+    ideal: FloatArray,
+    salience: FloatArray,
+    consent_needed: BoolArray,
+) -> BoolArray:
+    """The largest package of offered agreements every needed actor prefers to the status quo.
+
+    Each actor i whose consent some issue in the package needs compares U_i(package) with
+    U_i(status quo) over the package's issues (individual rationality, docs/model.md §4). While
+    someone is worse off, the issue that costs the most reluctant actor most is dropped.
+
+    Args:
+        candidates: agreement point per issue (ignored where not offered).
+        offered: issues with a candidate agreement.
+        status_quo: reversion point per issue.
+        ideal: actors × issues ideal points.
+        salience: actors × issues.
+        consent_needed: actors × issues, whose consent each issue needs.
+    """
+    package = offered.copy()
+    while package.any():
+        needed = consent_needed[:, package].any(axis=1)
+        gain = salience[:, package] * (
+            issue_utility(candidates[package], ideal[:, package])
+            - issue_utility(status_quo[package], ideal[:, package])
+        )
+        totals = gain.sum(axis=1)
+        losers = np.flatnonzero(needed & (totals < -1e-12))
+        if losers.size == 0:
+            return package
+        worst = losers[np.argmin(totals[losers])]
+        issues = np.flatnonzero(package)
+        package[issues[np.argmin(gain[worst])]] = False
+    return package
+
+
+def force_value(prevail: float, utility_if_lost: float, cost: float) -> float:
+    """Fearon's expected value of force: p·U(win) + (1−p)·U(lose) − cost, with U(win) = 1."""
+    return prevail + (1.0 - prevail) * utility_if_lost - cost
+
+
+def talks_value(
+    expected: FloatArray,
+    trust: FloatArray,
+    status_quo: FloatArray,
+    ideal: FloatArray,
+    salience: FloatArray,
+) -> float:
+    """Expected value of talks: each issue's expected settlement, trusted with probability τ_k.
+
+    EV = Σ_k s_k [τ_k u_k(ŷ_k) + (1 − τ_k) u_k(q_k)] / Σ_k s_k  (docs/model.md §5).
+    """
+    total = float(salience.sum())
+    if total <= 0.0:
+        return 0.0
+    value = trust * issue_utility(expected, ideal) + (1.0 - trust) * issue_utility(
+        status_quo, ideal
+    )
+    return float((salience * value).sum() / total)
+
+
+def choice_probability(advantage: float, scale: float) -> float:
+    """Logit (quantal-response) probability of taking an option worth *advantage* more.
+
+    A *scale* of 0 is the strict comparison: 1 when the advantage is positive, else 0.
+    """
+    if scale <= 0.0:
+        return 1.0 if advantage > 0.0 else 0.0
+    z = advantage / scale
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def smallest_sufficient_step(
+    value_at: Callable[[float], float], target: float, tolerance: float = 1e-6
+) -> float | None:
+    """Smallest t in [0, 1] with value_at(t) ≥ target, for a value non-decreasing in t.
+
+    Used for Fearon's concession: how far the opponents must move toward an escalating actor
+    before talks are worth at least as much to it as force. None when even t = 1 falls short.
+    """
+    f = value_at
+    if f(1.0) < target:
+        return None
+    if f(0.0) >= target:
+        return 0.0
+    low, high = 0.0, 1.0
+    while high - low > tolerance:
+        middle = (low + high) / 2
+        if f(middle) >= target:
+            high = middle
+        else:
+            low = middle
+    return high

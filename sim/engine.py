@@ -1,0 +1,419 @@
+"""The SimPy event loop of one run: the venue calendar, negotiation rounds, escalation, shocks.
+
+This is the only module that imports simpy. Processes are plain generator functions over one
+``simpy.Environment`` per run; the state they share lives in :class:`RunState`; the equations
+live in :mod:`sim.bargaining` and :mod:`sim.expected_utility`; decisions go through a
+:class:`Policy`, so a person can take one actor's decisions (``negsim play``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from sim.bargaining import (
+    choice_probability,
+    consenting_package,
+    force_value,
+    package_utility,
+    smallest_sufficient_step,
+    talks_value,
+    weighted_mean,
+    zone_of_agreement,
+)
+from sim.policy import EscalationChoice, EscalationView, ModelPolicy, Policy, ProposalView
+from sim.record import Agreement, Blocked, EscalationStep, Reason, RoundEvent, RunRecord
+from sim.sampling import FloatArray, RunParameters, ScenarioArrays
+from sim.venue_round import propose
+
+Process = Generator[simpy.Event, object, None]
+_EPS = 1e-9
+
+
+@dataclass
+class RunState:
+    """What changes during one run (engine-internal, mutable)."""
+
+    arrays: ScenarioArrays
+    position: FloatArray
+    """Current negotiating positions, actors × issues."""
+    ideal: FloatArray
+    """Ideal points, actors × issues (moved only by shocks)."""
+    salience: FloatArray
+    capability: FloatArray
+    trust: FloatArray
+    costs: FloatArray
+    prevail: FloatArray
+    """Each escalating actor's private belief of prevailing."""
+    public_prevail: FloatArray
+    """The opponents' estimate of that belief, updated by costly signals."""
+    rng: np.random.Generator
+    policy: Policy
+    level: int = 0
+    peak: int = 0
+    venue: int = -1
+    agreements: list[Agreement | None] = field(default_factory=list)
+    events: list[RoundEvent] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+    steps: list[EscalationStep] = field(default_factory=list)
+    shocks: list[tuple[int, float]] = field(default_factory=list)
+
+    @property
+    def top(self) -> int:
+        """Index of the top rung (the run ends there)."""
+        return len(self.arrays.rung_ids) - 1
+
+
+def _new_state(
+    arrays: ScenarioArrays, params: RunParameters, rng: np.random.Generator, policy: Policy
+) -> RunState:
+    return RunState(
+        arrays=arrays,
+        position=params.position.copy(),
+        ideal=params.position.copy(),
+        salience=params.salience.copy(),
+        capability=arrays.capability.copy(),
+        trust=arrays.trust.copy(),
+        costs=arrays.option_costs.copy(),
+        prevail=params.prevail.copy(),
+        public_prevail=arrays.option_prevail.copy(),
+        rng=rng,
+        policy=policy,
+        agreements=[None] * arrays.n_issues,
+    )
+
+
+# --- negotiation ---------------------------------------------------------------------------
+
+
+def _negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_: list[int]) -> None:
+    """One round at a venue: proposals on every open issue, then simultaneous concessions."""
+    a = state.arrays
+    members = np.flatnonzero(a.venue_participants[venue])
+    moves: list[tuple[int, int, float]] = []
+    for issue in open_:
+        for offer in propose(
+            state.position[members, issue],
+            state.capability[members],
+            state.salience[members, issue],
+            a.q,
+        ):
+            target, proposer = int(members[offer.mover]), int(members[offer.counterpart])
+            view = ProposalView(
+                day=day, venue=venue, round=rnd, issue=issue, proposer=proposer, target=target,
+                kind=offer.kind, start=offer.start, proposed=offer.end,
+                red_low=float(a.red_low[target, issue]), red_high=float(a.red_high[target, issue]),
+                resist_utility=offer.resist_utility,
+                table=tuple((int(m), float(state.position[m, issue])) for m in members),
+            )
+            end = state.policy.respond(view)
+            clipped = min(max(end, view.red_low), view.red_high)
+            accepted = abs(clipped - offer.start) > _EPS
+            reason = Reason.EXPECTED_UTILITY
+            if abs(clipped - end) > _EPS:
+                reason = Reason.RED_LINE
+            state.events.append(
+                RoundEvent(day, venue, rnd, proposer, target, issue, offer.kind, offer.start,
+                           offer.end, clipped if accepted else offer.start, accepted, reason,
+                           offer.resist_utility)
+            )
+            if accepted:
+                moves.append((target, issue, clipped))
+    for target, issue, end in moves:
+        state.position[target, issue] = end
+
+
+def _candidate(state: RunState, venue: int, issue: int) -> tuple[float | None, Reason, int]:
+    """Where an agreement on *issue* would lie at *venue*, or why there is none (and who)."""
+    a = state.arrays
+    members = a.venue_participants[venue]
+    needed = members | a.veto[:, issue]
+    absent = np.flatnonzero(a.veto[:, issue] & ~members)
+    if absent.size:
+        return None, Reason.VETO, int(absent[0])
+    x = state.position[members, issue]
+    if float(x.max() - x.min()) > a.convergence:
+        return None, Reason.NOT_CONVERGED, -1
+    form_blockers = np.flatnonzero(needed & (a.red_form[:, issue] > a.venue_form[venue]))
+    if form_blockers.size:
+        return None, Reason.FORM, int(form_blockers[0])
+    zone = zone_of_agreement(a.red_low[needed, issue], a.red_high[needed, issue])
+    if zone is None:
+        return None, Reason.RED_LINE, int(np.flatnonzero(needed)[0])
+    weights = state.capability[members] * state.salience[members, issue]
+    point = min(max(weighted_mean(x, weights), zone[0]), zone[1])
+    return point, Reason.EXPECTED_UTILITY, -1
+
+
+def _agree(state: RunState, venue: int, day: float, open_: list[int], final: bool) -> list[int]:
+    """Turn converged issues into agreements where everyone needed consents; return the rest."""
+    a = state.arrays
+    candidates = np.array(a.status_quo, copy=True)
+    offered = np.zeros(a.n_issues, dtype=bool)
+    for issue in open_:
+        point, reason, actor = _candidate(state, venue, issue)
+        if point is None:
+            if final and reason is not Reason.NOT_CONVERGED:
+                state.blocked.append(Blocked(issue, venue, day, reason, actor))
+            continue
+        candidates[issue], offered[issue] = point, True
+    needed = a.venue_participants[venue][:, None] | a.veto
+    package = consenting_package(
+        candidates, offered, a.status_quo, state.ideal, state.salience, needed
+    )
+    for issue in np.flatnonzero(offered & ~package):
+        if final:
+            state.blocked.append(Blocked(int(issue), venue, day, Reason.STATUS_QUO, -1))
+    for issue in np.flatnonzero(package):
+        state.agreements[issue] = Agreement(
+            int(issue), float(candidates[issue]), int(a.venue_form[venue]), venue, day
+        )
+    return [k for k in open_ if not package[k]]
+
+
+def meeting(env: simpy.Environment, state: RunState, venue: int) -> Process:
+    """A venue's meeting: its rounds on the issues on the table not yet settled in this form."""
+    a = state.arrays
+    form = a.venue_form[venue]
+    open_ = [
+        int(k) for k in np.flatnonzero(a.venue_table[venue])
+        if state.agreements[k] is None or state.agreements[k].form < form  # type: ignore[union-attr]
+    ]
+    rounds = int(a.venue_rounds[venue])
+    for rnd in range(1, rounds + 1):
+        yield env.timeout(1.0 / (rounds + 1))
+        if not open_:
+            break
+        _negotiation_round(state, venue, rnd, env.now, open_)
+        open_ = _agree(state, venue, env.now, open_, final=rnd == rounds)
+
+
+def calendar(
+    env: simpy.Environment, state: RunState, met: list[simpy.Event], over: simpy.Event
+) -> Process:
+    """The calendar: each venue meets on its date; after each, escalation is weighed."""
+    a = state.arrays
+    for venue, day in enumerate(a.venue_day):
+        if day > env.now:
+            yield env.timeout(float(day) - env.now)
+        state.venue = venue
+        yield env.process(meeting(env, state, venue))
+        met[venue].succeed()
+    if a.horizon_day > env.now:
+        yield env.timeout(a.horizon_day - env.now)
+    if not over.triggered:
+        over.succeed()
+
+
+# --- escalation ----------------------------------------------------------------------------
+
+
+def _rung_cost(state: RunState, option: int, rung: int) -> float:
+    a = state.arrays
+    actor = a.option_actor[option]
+    response = a.response_cost[(a.response_target == actor) & (a.response_from <= rung)].sum()
+    return float(state.costs[option, rung] + (response if rung > 0 else 0.0))
+
+
+def _remaining_trust(state: RunState, actor: int, issue: int) -> float:
+    """Trust in the strongest form still ahead on the calendar for *issue* (verbal if none)."""
+    a = state.arrays
+    ahead = (np.arange(len(a.venue_day)) > state.venue) & a.venue_table[:, issue]
+    form = int(a.venue_form[ahead].max()) if ahead.any() else 0
+    return float(state.trust[actor, form])
+
+
+def _expected_settlement(
+    state: RunState, actor: int, position: FloatArray, agreed: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Each issue's expected settlement and the trust *actor* places in it."""
+    a = state.arrays
+    weights = state.capability[:, None] * state.salience
+    expected = np.empty(a.n_issues)
+    trust = np.empty(a.n_issues)
+    for k in range(a.n_issues):
+        agreement = state.agreements[k]
+        if agreement is not None:
+            expected[k], trust[k] = agreed[k], state.trust[actor, agreement.form]
+            continue
+        zone = zone_of_agreement(a.red_low[a.veto[:, k], k], a.red_high[a.veto[:, k], k]) \
+            if a.veto[:, k].any() else (0.0, 100.0)
+        if zone is None:
+            expected[k], trust[k] = a.status_quo[k], 0.0
+            continue
+        point = weighted_mean(position[:, k], weights[:, k])
+        expected[k] = min(max(point, zone[0]), zone[1])
+        trust[k] = _remaining_trust(state, actor, k)
+    return expected, trust
+
+
+def _conceded(state: RunState, option: int, step: float) -> tuple[FloatArray, FloatArray]:
+    """Positions and agreement points after the opponents move *step* of the way to the actor."""
+    a = state.arrays
+    actor = a.option_actor[option]
+    opponents = a.option_opponents[option]
+    target = state.ideal[actor]
+    position = state.position.copy()
+    moved = position[opponents] + step * (target - position[opponents])
+    position[opponents] = np.clip(moved, a.red_low[opponents], a.red_high[opponents])
+    agreed = np.array([g.position if g else 0.0 for g in state.agreements])
+    for k, g in enumerate(state.agreements):
+        if g is not None:
+            needed = a.veto[:, k] | opponents
+            zone = zone_of_agreement(a.red_low[needed, k], a.red_high[needed, k]) or (g.position,) * 2
+            agreed[k] = min(max(g.position + step * (target[k] - g.position), zone[0]), zone[1])
+    return position, agreed
+
+
+def _values(state: RunState, option: int) -> tuple[float, FloatArray, float, float]:
+    """(U if the actor loses, expected settlement, its value of talks, opponents' offer step)."""
+    a = state.arrays
+    actor = a.option_actor[option]
+    opponents = a.option_opponents[option]
+    ideal, salience = state.ideal[actor], state.salience[actor]
+    weights = state.capability[opponents, None] * state.salience[opponents]
+    lost = np.array([weighted_mean(state.ideal[opponents, k], weights[:, k])
+                     for k in range(a.n_issues)])
+    utility_lost = package_utility(lost, ideal, salience)
+
+    def talks(step: float) -> float:
+        position, agreed = _conceded(state, option, step)
+        expected, trust = _expected_settlement(state, actor, position, agreed)
+        return talks_value(expected, trust, a.status_quo, ideal, salience)
+
+    feared = force_value(float(state.public_prevail[option]), utility_lost,
+                         _rung_cost(state, option, state.top))
+    step = smallest_sufficient_step(talks, feared) or 0.0
+    expected, _ = _expected_settlement(state, actor, *_conceded(state, option, step))
+    return utility_lost, expected, talks(step), step
+
+
+def _apply_concession(state: RunState, option: int, step: float) -> None:
+    if step <= 0.0:
+        return
+    position, agreed = _conceded(state, option, step)
+    state.position[:] = position
+    for k, g in enumerate(state.agreements):
+        if g is not None:
+            state.agreements[k] = Agreement(k, float(agreed[k]), g.form, g.venue, g.day)
+
+
+def _climb(state: RunState, levels: int, day: float) -> None:
+    """Move the ladder; climbing is a costly signal that raises everyone's salience."""
+    a = state.arrays
+    state.level = max(0, min(state.top, state.level + levels))
+    state.peak = max(state.peak, state.level)
+    if levels > 0:
+        state.salience = np.clip(state.salience + a.escalation_salience * levels, 0.0, 1.0)
+
+
+def escalation(
+    env: simpy.Environment, state: RunState, met: list[simpy.Event], over: simpy.Event
+) -> Process:
+    """After each meeting, each actor with an escalation option weighs force against talks."""
+    a = state.arrays
+    for venue_met in met:
+        yield venue_met
+        for option in range(len(a.option_actor)):
+            actor = int(a.option_actor[option])
+            utility_lost, expected, talks, step = _values(state, option)
+            _apply_concession(state, option, step)
+            prevail = float(state.prevail[option])
+            up = force_value(prevail, utility_lost, _rung_cost(state, option, state.level + 1)) \
+                if state.level < state.top else -np.inf
+            here = force_value(prevail, utility_lost, _rung_cost(state, option, state.level))
+            p_up = choice_probability(up - talks, a.logit_scale) if np.isfinite(up) else 0.0
+            p_down = choice_probability(talks - here, a.logit_scale) if state.level > 0 else 0.0
+            draws = state.rng.random(2)
+            model_choice = EscalationChoice.CLIMB if draws[0] < p_up else (
+                EscalationChoice.DESCEND if draws[1] < p_down else EscalationChoice.HOLD)
+            view = EscalationView(env.now, actor, state.level, float(up), float(here), talks,
+                                  p_up, p_down, step, model_choice)
+            choice = state.policy.escalate(view)
+            if choice is EscalationChoice.HOLD:
+                continue
+            sign = 1 if choice is EscalationChoice.CLIMB else -1
+            _climb(state, sign, env.now)
+            if sign > 0:
+                learning = a.signal_learning
+                state.public_prevail[option] += learning * (prevail - state.public_prevail[option])
+            state.steps.append(EscalationStep(
+                env.now, actor, state.level, up if sign > 0 else here, talks,
+                p_up if sign > 0 else p_down, step))
+            if state.level == state.top:
+                if not over.triggered:
+                    over.succeed()
+                return
+
+
+# --- shocks --------------------------------------------------------------------------------
+
+
+def shock(env: simpy.Environment, state: RunState, index: int, day: float) -> Process:
+    """A shock fires at its sampled day and changes the parameters it names."""
+    yield env.timeout(day)
+    a = state.arrays
+    state.shocks.append((index, env.now))
+    for e in a.shock_effects[index]:
+        if e.parameter == 0:  # position
+            for grid in (state.position, state.ideal):
+                grid[e.actor, e.issue] = np.clip(
+                    grid[e.actor, e.issue] + e.change,
+                    a.red_low[e.actor, e.issue], a.red_high[e.actor, e.issue])
+        elif e.parameter == 1:  # salience
+            state.salience[e.actor, e.issue] = np.clip(
+                state.salience[e.actor, e.issue] + e.change, 0.0, 1.0)
+        elif e.parameter == 2:  # capability
+            state.capability[e.actor] = max(state.capability[e.actor] + e.change, 1e-6)
+        elif e.parameter == 3:  # cost
+            rows = a.option_actor == e.actor
+            state.costs[rows, 1:] = np.maximum(state.costs[rows, 1:] + e.change, 0.0)
+        elif e.parameter == 4:  # prevail
+            rows = a.option_actor == e.actor
+            state.prevail[rows] = np.clip(state.prevail[rows] + e.change, 0.01, 0.99)
+        elif e.parameter == 5:  # trust
+            state.trust[e.actor] = np.clip(state.trust[e.actor] + e.change, 0.0, 1.0)
+        elif e.parameter == 6 and state.top > 0:  # escalation: shocks never start the war
+            before = state.level
+            state.level = max(0, min(state.top - 1, state.level + round(e.change)))
+            state.peak = max(state.peak, state.level)
+            if state.level != before:
+                state.steps.append(EscalationStep(env.now, -1, state.level, 0.0, 0.0, 1.0, 0.0))
+
+
+# --- one run -------------------------------------------------------------------------------
+
+
+def run_once(
+    arrays: ScenarioArrays,
+    params: RunParameters,
+    rng: np.random.Generator,
+    run_index: int = 0,
+    policy: Policy | None = None,
+) -> RunRecord:
+    """Simulate one run of a scenario with its sampled parameters; randomness only from *rng*."""
+    env = simpy.Environment()
+    state = _new_state(arrays, params, rng, policy or ModelPolicy())
+    met = [env.event() for _ in arrays.venue_ids]
+    over = env.event()
+    env.process(calendar(env, state, met, over))
+    if len(arrays.rung_ids) > 1 and len(arrays.option_actor):
+        env.process(escalation(env, state, met, over))
+    for index in np.flatnonzero(params.shock_fired):
+        env.process(shock(env, state, int(index), float(params.shock_day[index])))
+    env.run(until=over)
+    return RunRecord(
+        run_index=run_index,
+        final_positions=tuple(tuple(float(v) for v in row) for row in state.position),
+        agreements=tuple(state.agreements),
+        escalation=tuple(state.steps),
+        peak_level=state.peak,
+        final_level=state.level,
+        shocks=tuple(state.shocks),
+        events=tuple(state.events),
+        blocked=tuple(state.blocked),
+        end_day=float(env.now),
+    )

@@ -1,0 +1,184 @@
+"""Aggregated Monte Carlo results: the per-run table, counts, shares and 95 % Wilson intervals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from statsmodels.stats.proportion import proportion_confint
+
+from sim.scenario import Scenario
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+CONFIDENCE = 0.95
+
+
+def wilson_interval(count: IntArray | int, runs: int) -> tuple[FloatArray, FloatArray]:
+    """95 % Wilson score interval for count/runs (statsmodels' ``proportion_confint``)."""
+    low, high = proportion_confint(np.asarray(count), runs, alpha=1 - CONFIDENCE, method="wilson")
+    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+
+@dataclass(frozen=True, eq=False)
+class RunTable:
+    """One row per run, in run order: the only thing that grows with the number of runs."""
+
+    outcomes: BoolArray
+    """runs × outcomes: which outcome conditions each run satisfied."""
+    primary: npt.NDArray[np.int8]
+    """Primary class index per run."""
+    peak_level: npt.NDArray[np.int8]
+    final_level: npt.NDArray[np.int8]
+    agreement_position: npt.NDArray[np.float32]
+    """runs × issues, NaN where no agreement."""
+    agreement_form: npt.NDArray[np.int8]
+    """runs × issues, -1 where no agreement."""
+    shocks: BoolArray
+    """runs × shocks fired."""
+    level_by_week: npt.NDArray[np.int8]
+    """runs × calendar weeks: escalation rung at the start of each week."""
+
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """What :func:`sim.simulate` returns: a scenario's outcome distribution with its evidence."""
+
+    scenario: Scenario
+    runs: int
+    seed: int
+    table: RunTable
+    weeks: tuple[float, ...]
+    """Day of each column of ``table.level_by_week``."""
+    baselines: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Issue id → {"median", "mean", "expected_utility"} deterministic forecasts."""
+
+    @property
+    def outcome_ids(self) -> tuple[str, ...]:
+        """Outcome ids in scenario order."""
+        return tuple(o.id for o in self.scenario.outcomes)
+
+    @property
+    def primary_ids(self) -> tuple[str, ...]:
+        """Primary class ids in scenario order."""
+        return tuple(p.id for p in self.scenario.primary)
+
+    def counts(self) -> IntArray:
+        """Runs satisfying each outcome."""
+        return self.table.outcomes.sum(axis=0).astype(np.int64)
+
+    def primary_counts(self) -> IntArray:
+        """Runs in each primary class."""
+        return np.bincount(self.table.primary, minlength=len(self.primary_ids)).astype(np.int64)
+
+    def share(self, outcome: str) -> float:
+        """Share of runs satisfying *outcome* (an outcome or a primary-class id)."""
+        return float(self._count(outcome)) / self.runs
+
+    def interval(self, outcome: str) -> tuple[float, float]:
+        """95 % Wilson interval of :meth:`share`."""
+        low, high = wilson_interval(self._count(outcome), self.runs)
+        return float(low), float(high)
+
+    def _count(self, outcome: str) -> int:
+        if outcome in self.outcome_ids:
+            return int(self.counts()[self.outcome_ids.index(outcome)])
+        if outcome in self.primary_ids:
+            return int(self.primary_counts()[self.primary_ids.index(outcome)])
+        known = ", ".join(self.outcome_ids + self.primary_ids)
+        raise KeyError(f"unknown outcome {outcome!r}; known: {known}")
+
+    def convergence(self, points: int = 40) -> tuple[IntArray, FloatArray]:
+        """Running share of each outcome as runs accumulate: (run counts, counts × outcomes)."""
+        marks = np.unique(np.geomspace(1, self.runs, num=min(points, self.runs)).astype(np.int64))
+        cumulative = np.cumsum(self.table.outcomes, axis=0, dtype=np.int64)
+        return marks, cumulative[marks - 1] / marks[:, None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: counts, shares, intervals, per-issue agreement summaries."""
+        counts, primary = self.counts(), self.primary_counts()
+        low, high = wilson_interval(counts, self.runs)
+        plow, phigh = wilson_interval(primary, self.runs)
+        issues = [i.id for i in self.scenario.issues]
+        positions = self.table.agreement_position
+        agreed = ~np.isnan(positions)
+        return {
+            "scenario": self.scenario.id,
+            "runs": self.runs,
+            "seed": self.seed,
+            "outcomes": {
+                o: {"count": int(c), "share": _r(c / self.runs), "low": _r(lo), "high": _r(hi)}
+                for o, c, lo, hi in zip(self.outcome_ids, counts, low, high, strict=True)
+            },
+            "primary": {
+                p: {"count": int(c), "share": _r(c / self.runs), "low": _r(lo), "high": _r(hi)}
+                for p, c, lo, hi in zip(self.primary_ids, primary, plow, phigh, strict=True)
+            },
+            "issues": {
+                issue: {
+                    "agreed": int(agreed[:, k].sum()),
+                    "mean_position": _r(float(positions[agreed[:, k], k].mean()))
+                    if agreed[:, k].any()
+                    else None,
+                    "forms": np.bincount(
+                        self.table.agreement_form[agreed[:, k], k], minlength=3
+                    ).tolist(),
+                }
+                for k, issue in enumerate(issues)
+            },
+            "peak_levels": np.bincount(
+                self.table.peak_level, minlength=max(1, self._rungs())
+            ).tolist(),
+            "shocks": dict(
+                zip(
+                    (s.id for s in self.scenario.shocks),
+                    (int(n) for n in self.table.shocks.sum(axis=0)),
+                    strict=True,
+                )
+            ),
+            "baselines": {k: {m: _r(v) for m, v in b.items()} for k, b in self.baselines.items()},
+        }
+
+    def _rungs(self) -> int:
+        return len(self.scenario.escalation.ladder) if self.scenario.escalation else 1
+
+    def to_json(self) -> str:
+        """Deterministic JSON of :meth:`to_dict` (sorted keys, rounded floats)."""
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+
+    def to_csv(self) -> str:
+        """The per-run table as CSV, one row per run."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        issues = [i.id for i in self.scenario.issues]
+        rungs = [r.id for r in self.scenario.escalation.ladder] if self.scenario.escalation else []
+        writer.writerow(
+            ["run", "primary", "peak_rung", "final_rung"]
+            + list(self.outcome_ids)
+            + [f"agreement:{k}" for k in issues]
+            + [f"form:{k}" for k in issues]
+            + [f"shock:{s.id}" for s in self.scenario.shocks]
+        )
+        forms = ("verbal", "written", "binding")
+        t = self.table
+        for run in range(self.runs):
+            writer.writerow(
+                [run, self.primary_ids[t.primary[run]]]
+                + [rungs[t.peak_level[run]] if rungs else "", rungs[t.final_level[run]] if rungs else ""]
+                + [int(v) for v in t.outcomes[run]]
+                + ["" if np.isnan(v) else f"{v:.4f}" for v in t.agreement_position[run]]
+                + ["" if f < 0 else forms[f] for f in t.agreement_form[run]]
+                + [int(v) for v in t.shocks[run]]
+            )
+        return buffer.getvalue()
+
+
+def _r(value: float | np.floating[Any]) -> float:
+    return round(float(value), 6)
