@@ -26,7 +26,7 @@ from sim.bargaining import (
 )
 from sim.policy import EscalationChoice, EscalationView, ModelPolicy, Policy, ProposalView
 from sim.record import Agreement, Blocked, EscalationStep, Reason, RoundEvent, RunRecord
-from sim.sampling import FloatArray, RunParameters, ScenarioArrays
+from sim.sampling import BoolArray, FloatArray, RunParameters, ScenarioArrays
 from sim.venue_round import propose
 
 Process = Generator[simpy.Event, object, None]
@@ -226,10 +226,18 @@ def _remaining_trust(state: RunState, actor: int, issue: int) -> float:
     return float(state.trust[actor, form])
 
 
-def _expected_settlement(
-    state: RunState, actor: int, position: FloatArray, agreed: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Each issue's expected settlement and the trust *actor* places in it."""
+def _settlement_zone(state: RunState, issue: int, opponents: BoolArray) -> tuple[float, float]:
+    """Where a settlement of *issue* can lie: inside the veto holders' and opponents' red lines."""
+    a = state.arrays
+    needed = a.veto[:, issue] | opponents
+    return zone_of_agreement(a.red_low[needed, issue], a.red_high[needed, issue]) or (
+        a.status_quo[issue],
+        a.status_quo[issue],
+    )
+
+
+def _expected_settlement(state: RunState, actor: int) -> tuple[FloatArray, FloatArray]:
+    """Each issue's expected settlement and the trust *actor* places in it (docs/model.md §4)."""
     a = state.arrays
     weights = state.capability[:, None] * state.salience
     expected = np.empty(a.n_issues)
@@ -237,68 +245,73 @@ def _expected_settlement(
     for k in range(a.n_issues):
         agreement = state.agreements[k]
         if agreement is not None:
-            expected[k], trust[k] = agreed[k], state.trust[actor, agreement.form]
-            continue
-        zone = zone_of_agreement(a.red_low[a.veto[:, k], k], a.red_high[a.veto[:, k], k]) \
-            if a.veto[:, k].any() else (0.0, 100.0)
-        if zone is None:
-            expected[k], trust[k] = a.status_quo[k], 0.0
-            continue
-        point = weighted_mean(position[:, k], weights[:, k])
-        expected[k] = min(max(point, zone[0]), zone[1])
-        trust[k] = _remaining_trust(state, actor, k)
+            expected[k], trust[k] = agreement.position, state.trust[actor, agreement.form]
+        else:
+            expected[k] = weighted_mean(state.position[:, k], weights[:, k])
+            trust[k] = _remaining_trust(state, actor, k)
     return expected, trust
 
 
-def _conceded(state: RunState, option: int, step: float) -> tuple[FloatArray, FloatArray]:
-    """Positions and agreement points after the opponents move *step* of the way to the actor."""
+@dataclass(frozen=True)
+class _Offer:
+    """The opponents' Fearon offer to an escalating actor, as a function of how far they go."""
+
+    expected: FloatArray
+    trust: FloatArray
+    target: FloatArray
+    low: FloatArray
+    high: FloatArray
+
+    def settlement(self, step: float) -> FloatArray:
+        """Expected settlement after moving *step* of the way toward the actor's ideal."""
+        moved = self.expected + step * (self.target - self.expected)
+        return np.clip(moved, self.low, self.high)
+
+
+def _offer(state: RunState, option: int) -> _Offer:
     a = state.arrays
-    actor = a.option_actor[option]
+    actor = int(a.option_actor[option])
     opponents = a.option_opponents[option]
-    target = state.ideal[actor]
-    position = state.position.copy()
-    moved = position[opponents] + step * (target - position[opponents])
-    position[opponents] = np.clip(moved, a.red_low[opponents], a.red_high[opponents])
-    agreed = np.array([g.position if g else 0.0 for g in state.agreements])
-    for k, g in enumerate(state.agreements):
-        if g is not None:
-            needed = a.veto[:, k] | opponents
-            zone = zone_of_agreement(a.red_low[needed, k], a.red_high[needed, k]) or (g.position,) * 2
-            agreed[k] = min(max(g.position + step * (target[k] - g.position), zone[0]), zone[1])
-    return position, agreed
+    expected, trust = _expected_settlement(state, actor)
+    zones = np.array([_settlement_zone(state, k, opponents) for k in range(a.n_issues)])
+    return _Offer(expected, trust, state.ideal[actor].copy(), zones[:, 0], zones[:, 1])
 
 
-def _values(state: RunState, option: int) -> tuple[float, FloatArray, float, float]:
-    """(U if the actor loses, expected settlement, its value of talks, opponents' offer step)."""
+def _values(state: RunState, option: int) -> tuple[float, float, float, _Offer]:
+    """(U if the actor loses, its value of talks after the offer, the offer's step, the offer)."""
     a = state.arrays
     actor = a.option_actor[option]
     opponents = a.option_opponents[option]
     ideal, salience = state.ideal[actor], state.salience[actor]
     weights = state.capability[opponents, None] * state.salience[opponents]
-    lost = np.array([weighted_mean(state.ideal[opponents, k], weights[:, k])
-                     for k in range(a.n_issues)])
+    lost = np.array(
+        [weighted_mean(state.ideal[opponents, k], weights[:, k]) for k in range(a.n_issues)]
+    )
     utility_lost = package_utility(lost, ideal, salience)
+    offer = _offer(state, option)
 
     def talks(step: float) -> float:
-        position, agreed = _conceded(state, option, step)
-        expected, trust = _expected_settlement(state, actor, position, agreed)
-        return talks_value(expected, trust, a.status_quo, ideal, salience)
+        return talks_value(offer.settlement(step), offer.trust, a.status_quo, ideal, salience)
 
-    feared = force_value(float(state.public_prevail[option]), utility_lost,
-                         _rung_cost(state, option, state.top))
+    feared = force_value(
+        float(state.public_prevail[option]), utility_lost, _rung_cost(state, option, state.top)
+    )
     step = smallest_sufficient_step(talks, feared) or 0.0
-    expected, _ = _expected_settlement(state, actor, *_conceded(state, option, step))
-    return utility_lost, expected, talks(step), step
+    return utility_lost, talks(step), step, offer
 
 
-def _apply_concession(state: RunState, option: int, step: float) -> None:
+def _apply_offer(state: RunState, option: int, offer: _Offer, step: float) -> None:
+    """The opponents move toward the actor; agreements in force are renegotiated likewise."""
     if step <= 0.0:
         return
-    position, agreed = _conceded(state, option, step)
-    state.position[:] = position
+    a = state.arrays
+    opponents = a.option_opponents[option]
+    moved = state.position[opponents] + step * (offer.target - state.position[opponents])
+    state.position[opponents] = np.clip(moved, a.red_low[opponents], a.red_high[opponents])
+    settled = offer.settlement(step)
     for k, g in enumerate(state.agreements):
         if g is not None:
-            state.agreements[k] = Agreement(k, float(agreed[k]), g.form, g.venue, g.day)
+            state.agreements[k] = Agreement(k, float(settled[k]), g.form, g.venue, g.day)
 
 
 def _climb(state: RunState, levels: int, day: float) -> None:
@@ -319,8 +332,8 @@ def escalation(
         yield venue_met
         for option in range(len(a.option_actor)):
             actor = int(a.option_actor[option])
-            utility_lost, expected, talks, step = _values(state, option)
-            _apply_concession(state, option, step)
+            utility_lost, talks, step, offer = _values(state, option)
+            _apply_offer(state, option, offer, step)
             prevail = float(state.prevail[option])
             up = force_value(prevail, utility_lost, _rung_cost(state, option, state.level + 1)) \
                 if state.level < state.top else -np.inf

@@ -138,6 +138,28 @@ def validate_document(document: Located) -> tuple[Scenario, QuoteCheck]:
     return scenario, QuoteCheck(total=count_citations(scenario), verified=verified)
 
 
+@dataclass(frozen=True)
+class _InMemory:
+    data: Any
+    name: str
+
+    def problem(self, path: KeyPath, message: str) -> Problem:
+        return Problem(self.name, 1, 1, ".".join(str(p) for p in path), message)
+
+    def origin(self, path: KeyPath) -> Path:
+        del path
+        return Path.cwd() / self.name
+
+
+def scenario_from_data(data: dict[str, Any], name: str = "<data>") -> Scenario:
+    """Validate a scenario given as plain data (built in code, e.g. in a notebook or a test).
+
+    Raises:
+        ScenarioError: every problem, located by key path (line and column are 1:1).
+    """
+    return validate_document(_InMemory(data, name))[0]
+
+
 def load_scenario_checked(path: str | Path) -> tuple[Scenario, QuoteCheck]:
     """Load a scenario and also return the tally of verified quotes (for ``negsim validate``)."""
     return validate_document(read_scenario_document(Path(path)))

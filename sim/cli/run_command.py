@@ -1,0 +1,76 @@
+"""``negsim run``: simulate a scenario, print the outcome table, write the HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sim.cli.app import app, console, error_console, user_errors_exit_2
+from sim.errors import NegsimError
+from sim.files import write_output
+from sim.loader import load_scenario
+from sim.montecarlo import simulate
+from sim.report import write_report
+from sim.results import Results
+from sim.summary import format_table
+
+Runs = Annotated[int, typer.Option(min=1, help="Number of Monte Carlo runs.")]
+Seed = Annotated[int, typer.Option(min=0, help="Root seed: the same seed gives the same results.")]
+Workers = Annotated[
+    int, typer.Option(min=0, help="Worker processes (0: one per CPU); results do not depend on it.")
+]
+
+
+def simulate_with_progress(scenario_path: Path, runs: int, seed: int, workers: int) -> Results:
+    """Load and simulate, with a progress bar on stderr when it is a terminal."""
+    scenario = load_scenario(scenario_path)
+    err = error_console()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"{scenario.id}: runs", total=runs)
+        return simulate(
+            scenario,
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            progress=lambda done: bar.update(task, completed=done),
+        )
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    runs: Runs = 1000,
+    seed: Seed = 0,
+    workers: Workers = 0,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="HTML report path (default: reports/<scenario-id>.html, never reused)."),
+    ] = None,
+    export: Annotated[
+        Path | None, typer.Option(help="Also write the per-run table as CSV to this path.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+) -> None:
+    """Simulate a scenario many times and report the outcome distribution."""
+    with user_errors_exit_2():
+        for path in (output, export):
+            if path is not None and path.exists() and not force:
+                raise NegsimError(f"{path}: already exists; choose another path or pass --force")
+        results = simulate_with_progress(scenario, runs, seed, workers)
+        console().print(format_table(results), end="")
+        report = write_report(results, output, force=force)
+        console().print(f"report: {report}")
+        if export is not None:
+            path = write_output(export, export, results.to_csv(), force=force)
+            console().print(f"per-run table: {path}")

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.engine import run_once
+from sim.loader import scenario_from_data
+from sim.montecarlo import run_generator
+from sim.record import RunRecord
+from sim.sampling import ScenarioArrays, compile_scenario, sample_parameters
+from strategies import scenarios
+
+RUNS_PER_SCENARIO = 8
+
+
+def _runs(data: dict[str, Any], seed: int) -> tuple[ScenarioArrays, list[RunRecord]]:
+    arrays = compile_scenario(scenario_from_data(data))
+    records = []
+    for index in range(RUNS_PER_SCENARIO):
+        rng = run_generator(seed, index)
+        records.append(run_once(arrays, sample_parameters(arrays, rng), rng, index))
+    return arrays, records
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(complete_information=True), st.integers(0, 2**32 - 1))
+def test_complete_information_and_positive_costs_never_reach_war(
+    data: dict[str, Any], seed: int
+) -> None:
+    arrays, records = _runs(data, seed)
+    top = len(arrays.rung_ids) - 1
+    assert all(record.peak_level < top for record in records)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_positions_stay_on_their_scale_and_inside_red_lines(data: dict[str, Any], seed: int) -> None:
+    arrays, records = _runs(data, seed)
+    for record in records:
+        final = np.array(record.final_positions)
+        assert np.all(final >= arrays.red_low - 1e-9)
+        assert np.all(final <= arrays.red_high + 1e-9)
+        assert np.all((final >= 0) & (final <= 100))
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_no_agreement_lies_outside_a_consenting_actors_red_line(
+    data: dict[str, Any], seed: int
+) -> None:
+    arrays, records = _runs(data, seed)
+    for record in records:
+        for agreement in record.agreements:
+            if agreement is None:
+                continue
+            k = agreement.issue
+            consenting = arrays.venue_participants[agreement.venue] | arrays.veto[:, k]
+            assert np.all(arrays.red_low[consenting, k] <= agreement.position + 1e-9)
+            assert np.all(arrays.red_high[consenting, k] >= agreement.position - 1e-9)
+            assert np.all(arrays.red_form[consenting, k] <= agreement.form)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_a_vetoed_issue_is_agreed_only_where_the_veto_holder_sits(
+    data: dict[str, Any], seed: int
+) -> None:
+    arrays, records = _runs(data, seed)
+    for record in records:
+        for agreement in record.agreements:
+            if agreement is None:
+                continue
+            holders = arrays.veto[:, agreement.issue]
+            assert np.all(arrays.venue_participants[agreement.venue][holders])
+
+
+@settings(max_examples=25, deadline=None)
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_runs_end_by_the_horizon_and_on_the_ladder(data: dict[str, Any], seed: int) -> None:
+    arrays, records = _runs(data, seed)
+    for record in records:
+        assert 0 <= record.peak_level <= len(arrays.rung_ids) - 1
+        assert record.end_day <= arrays.horizon_day + 1e-9
+
+
+def test_the_same_generator_gives_the_same_run(tiny_path: Any) -> None:
+    from sim.loader import load_scenario
+
+    arrays = compile_scenario(load_scenario(tiny_path))
+    first, second = run_generator(5, 3), run_generator(5, 3)
+    a = run_once(arrays, sample_parameters(arrays, first), first, 3)
+    b = run_once(arrays, sample_parameters(arrays, second), second, 3)
+    assert a == b
+
+
+def test_shocks_fire_on_their_sampled_day(tiny_path: Any) -> None:
+    from sim.loader import load_scenario
+
+    arrays = compile_scenario(load_scenario(tiny_path))
+    for index in range(20):
+        rng = run_generator(11, index)
+        params = sample_parameters(arrays, rng)
+        record = run_once(arrays, params, rng, index)
+        fired = {shock: day for shock, day in record.shocks}
+        for shock in np.flatnonzero(params.shock_fired):
+            if params.shock_day[shock] <= record.end_day:
+                assert fired[int(shock)] == params.shock_day[shock]
+        assert set(fired) <= set(np.flatnonzero(params.shock_fired).tolist())
