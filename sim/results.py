@@ -23,8 +23,13 @@ CONFIDENCE = 0.95
 
 def wilson_interval(count: IntArray | int, runs: int) -> tuple[FloatArray, FloatArray]:
     """95 % Wilson score interval for count/runs (statsmodels' ``proportion_confint``)."""
+    share = np.asarray(count, dtype=float) / runs
     low, high = proportion_confint(np.asarray(count), runs, alpha=1 - CONFIDENCE, method="wilson")
-    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    # At a share of exactly 0 or 1 the bound equals the share; rounding must not cross it.
+    return (
+        np.clip(np.minimum(np.asarray(low, dtype=float), share), 0.0, 1.0),
+        np.clip(np.maximum(np.asarray(high, dtype=float), share), 0.0, 1.0),
+    )
 
 
 @dataclass(frozen=True, eq=False)
