@@ -85,14 +85,15 @@ class Results:
 
     def share(self, outcome: str) -> float:
         """Share of runs satisfying *outcome* (an outcome or a primary-class id)."""
-        return float(self._count(outcome)) / self.runs
+        return float(self.count(outcome)) / self.runs
 
     def interval(self, outcome: str) -> tuple[float, float]:
         """95 % Wilson interval of :meth:`share`."""
-        low, high = wilson_interval(self._count(outcome), self.runs)
+        low, high = wilson_interval(self.count(outcome), self.runs)
         return float(low), float(high)
 
-    def _count(self, outcome: str) -> int:
+    def count(self, outcome: str) -> int:
+        """Runs satisfying *outcome* (an outcome or a primary-class id)."""
         if outcome in self.outcome_ids:
             return int(self.counts()[self.outcome_ids.index(outcome)])
         if outcome in self.primary_ids:
