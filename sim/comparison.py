@@ -34,7 +34,12 @@ class Difference:
 def newcombe_difference(count: int, runs: int, base_count: int, base_runs: int) -> Difference:
     """count/runs − base_count/base_runs with Newcombe's 95 % interval."""
     low, high = confint_proportions_2indep(
-        count, runs, base_count, base_runs, method="newcomb", compare="diff",
+        count,
+        runs,
+        base_count,
+        base_runs,
+        method="newcomb",
+        compare="diff",
         alpha=1 - CONFIDENCE,
     )
     value = count / runs - base_count / base_runs
@@ -61,17 +66,13 @@ class Comparison:
     def label(self, outcome: str) -> str:
         """The first scenario's label for an outcome or primary class."""
         first = self.results[0].scenario
-        for item in (*first.outcomes, *first.primary):
-            if item.id == outcome:
-                return item.label
-        return outcome
+        labels = {o.id: o.label for o in first.outcomes} | {p.id: p.label for p in first.primary}
+        return labels.get(outcome, outcome)
 
     def difference(self, outcome: str, index: int) -> Difference:
         """Share of *outcome* in scenario *index* minus its share in the first scenario."""
         base, other = self.results[0], self.results[index]
-        return newcombe_difference(
-            other.count(outcome), other.runs, base.count(outcome), base.runs
-        )
+        return newcombe_difference(other.count(outcome), other.runs, base.count(outcome), base.runs)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: per outcome, per scenario, share, interval and difference from the first."""
@@ -81,16 +82,18 @@ class Comparison:
             for index, results in enumerate(self.results):
                 low, high = results.interval(outcome)
                 diff = self.difference(outcome, index)
-                rows[outcome].append({
-                    "scenario": results.scenario.id,
-                    "share": round(results.share(outcome), 6),
-                    "low": round(low, 6),
-                    "high": round(high, 6),
-                    "difference": round(diff.value, 6),
-                    "difference_low": round(diff.low, 6),
-                    "difference_high": round(diff.high, 6),
-                    "excludes_zero": diff.excludes_zero,
-                })
+                rows[outcome].append(
+                    {
+                        "scenario": results.scenario.id,
+                        "share": round(results.share(outcome), 6),
+                        "low": round(low, 6),
+                        "high": round(high, 6),
+                        "difference": round(diff.value, 6),
+                        "difference_low": round(diff.low, 6),
+                        "difference_high": round(diff.high, 6),
+                        "excludes_zero": diff.excludes_zero,
+                    }
+                )
         return {
             "runs": self.results[0].runs,
             "seed": self.results[0].seed,
@@ -117,12 +120,11 @@ def compare(results: Sequence[Results]) -> Comparison:
         if (other.runs, other.seed) != (first.runs, first.seed):
             raise SimulationError(
                 f"{other.scenario.id} ran {other.runs} runs with seed {other.seed}; "
-                f"{first.scenario.id} ran {first.runs} with seed {first.seed}: compare like with like"
+                f"{first.scenario.id} ran {first.runs} with seed {first.seed}: "
+                "compare like with like"
             )
     shared = tuple(o for o in first.outcome_ids if all(o in r.outcome_ids for r in results))
-    shared_primary = tuple(
-        p for p in first.primary_ids if all(p in r.primary_ids for r in results)
-    )
+    shared_primary = tuple(p for p in first.primary_ids if all(p in r.primary_ids for r in results))
     unshared = {
         r.scenario.id: tuple(
             o for o in r.outcome_ids + r.primary_ids if o not in shared + shared_primary

@@ -103,9 +103,17 @@ def _negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_:
         ):
             target, proposer = int(members[offer.mover]), int(members[offer.counterpart])
             view = ProposalView(
-                day=day, venue=venue, round=rnd, issue=issue, proposer=proposer, target=target,
-                kind=offer.kind, start=offer.start, proposed=offer.end,
-                red_low=float(a.red_low[target, issue]), red_high=float(a.red_high[target, issue]),
+                day=day,
+                venue=venue,
+                round=rnd,
+                issue=issue,
+                proposer=proposer,
+                target=target,
+                kind=offer.kind,
+                start=offer.start,
+                proposed=offer.end,
+                red_low=float(a.red_low[target, issue]),
+                red_high=float(a.red_high[target, issue]),
                 resist_utility=offer.resist_utility,
                 table=tuple((int(m), float(state.position[m, issue])) for m in members),
             )
@@ -116,9 +124,21 @@ def _negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_:
             if abs(clipped - end) > _EPS:
                 reason = Reason.RED_LINE
             state.events.append(
-                RoundEvent(day, venue, rnd, proposer, target, issue, offer.kind, offer.start,
-                           offer.end, clipped if accepted else offer.start, accepted, reason,
-                           offer.resist_utility)
+                RoundEvent(
+                    day,
+                    venue,
+                    rnd,
+                    proposer,
+                    target,
+                    issue,
+                    offer.kind,
+                    offer.start,
+                    offer.end,
+                    clipped if accepted else offer.start,
+                    accepted,
+                    reason,
+                    offer.resist_utility,
+                )
             )
             if accepted:
                 moves.append((target, issue, clipped))
@@ -164,12 +184,12 @@ def _agree(state: RunState, venue: int, day: float, open_: list[int], final: boo
     package = consenting_package(
         candidates, offered, a.status_quo, state.ideal, state.salience, needed
     )
-    for issue in np.flatnonzero(offered & ~package):
+    for dropped in np.flatnonzero(offered & ~package):
         if final:
-            state.blocked.append(Blocked(int(issue), venue, day, Reason.STATUS_QUO, -1))
-    for issue in np.flatnonzero(package):
-        state.agreements[issue] = Agreement(
-            int(issue), float(candidates[issue]), int(a.venue_form[venue]), venue, day
+            state.blocked.append(Blocked(int(dropped), venue, day, Reason.STATUS_QUO, -1))
+    for agreed in np.flatnonzero(package):
+        state.agreements[agreed] = Agreement(
+            int(agreed), float(candidates[agreed]), int(a.venue_form[venue]), venue, day
         )
     return [k for k in open_ if not package[k]]
 
@@ -179,7 +199,8 @@ def meeting(env: simpy.Environment, state: RunState, venue: int) -> Process:
     a = state.arrays
     form = a.venue_form[venue]
     open_ = [
-        int(k) for k in np.flatnonzero(a.venue_table[venue])
+        int(k)
+        for k in np.flatnonzero(a.venue_table[venue])
         if state.agreements[k] is None or state.agreements[k].form < form  # type: ignore[union-attr]
     ]
     rounds = int(a.venue_rounds[venue])
@@ -335,16 +356,32 @@ def escalation(
             utility_lost, talks, step, offer = _values(state, option)
             _apply_offer(state, option, offer, step)
             prevail = float(state.prevail[option])
-            up = force_value(prevail, utility_lost, _rung_cost(state, option, state.level + 1)) \
-                if state.level < state.top else -np.inf
+            up = (
+                force_value(prevail, utility_lost, _rung_cost(state, option, state.level + 1))
+                if state.level < state.top
+                else -np.inf
+            )
             here = force_value(prevail, utility_lost, _rung_cost(state, option, state.level))
             p_up = choice_probability(up - talks, a.logit_scale) if np.isfinite(up) else 0.0
             p_down = choice_probability(talks - here, a.logit_scale) if state.level > 0 else 0.0
             draws = state.rng.random(2)
-            model_choice = EscalationChoice.CLIMB if draws[0] < p_up else (
-                EscalationChoice.DESCEND if draws[1] < p_down else EscalationChoice.HOLD)
-            view = EscalationView(env.now, actor, state.level, float(up), float(here), talks,
-                                  p_up, p_down, step, model_choice)
+            model_choice = (
+                EscalationChoice.CLIMB
+                if draws[0] < p_up
+                else (EscalationChoice.DESCEND if draws[1] < p_down else EscalationChoice.HOLD)
+            )
+            view = EscalationView(
+                env.now,
+                actor,
+                state.level,
+                float(up),
+                float(here),
+                talks,
+                p_up,
+                p_down,
+                step,
+                model_choice,
+            )
             choice = state.policy.escalate(view)
             if choice is EscalationChoice.HOLD:
                 continue
@@ -353,9 +390,17 @@ def escalation(
             if sign > 0:
                 learning = a.signal_learning
                 state.public_prevail[option] += learning * (prevail - state.public_prevail[option])
-            state.steps.append(EscalationStep(
-                env.now, actor, state.level, up if sign > 0 else here, talks,
-                p_up if sign > 0 else p_down, step))
+            state.steps.append(
+                EscalationStep(
+                    env.now,
+                    actor,
+                    state.level,
+                    up if sign > 0 else here,
+                    talks,
+                    p_up if sign > 0 else p_down,
+                    step,
+                )
+            )
             if state.level == state.top:
                 if not over.triggered:
                     over.succeed()
@@ -375,10 +420,13 @@ def shock(env: simpy.Environment, state: RunState, index: int, day: float) -> Pr
             for grid in (state.position, state.ideal):
                 grid[e.actor, e.issue] = np.clip(
                     grid[e.actor, e.issue] + e.change,
-                    a.red_low[e.actor, e.issue], a.red_high[e.actor, e.issue])
+                    a.red_low[e.actor, e.issue],
+                    a.red_high[e.actor, e.issue],
+                )
         elif e.parameter == 1:  # salience
             state.salience[e.actor, e.issue] = np.clip(
-                state.salience[e.actor, e.issue] + e.change, 0.0, 1.0)
+                state.salience[e.actor, e.issue] + e.change, 0.0, 1.0
+            )
         elif e.parameter == 2:  # capability
             state.capability[e.actor] = max(state.capability[e.actor] + e.change, 1e-6)
         elif e.parameter == 3:  # cost

@@ -78,28 +78,44 @@ def timeline(scenario: Scenario, arrays: ScenarioArrays, record: RunRecord) -> l
         venue = arrays.venue_ids[e.venue]
         verdict = "accepted" if e.accepted else "refused"
         moved = f", moving {e.start:.1f} → {e.end:.1f}" if e.accepted else ""
-        add(e.day, 1, venue,
+        add(
+            e.day,
+            1,
+            venue,
             f"round {e.round}: {actor[e.proposer]} proposes that {actor[e.target]} move on "
             f"{issue[e.issue]} from {e.start:.1f} to {e.proposed:.1f} ({e.kind}); {verdict}"
-            f"{moved} [{_reason_text(e.reason)}; E(U) of resisting {e.expected_utility:+.3f}]")
+            f"{moved} [{_reason_text(e.reason)}; E(U) of resisting {e.expected_utility:+.3f}]",
+        )
     for b in record.blocked:
         who = f" ({actor[b.actor]})" if b.actor >= 0 else ""
-        add(b.day, 2, arrays.venue_ids[b.venue],
-            f"no agreement on {issue[b.issue]}: {_reason_text(b.reason)}{who}")
+        add(
+            b.day,
+            2,
+            arrays.venue_ids[b.venue],
+            f"no agreement on {issue[b.issue]}: {_reason_text(b.reason)}{who}",
+        )
     for g in record.agreements:
         if g is not None:
-            add(g.day, 3, arrays.venue_ids[g.venue],
-                f"AGREEMENT on {issue[g.issue]} at {g.position:.1f} ({FORMS[g.form]})")
+            add(
+                g.day,
+                3,
+                arrays.venue_ids[g.venue],
+                f"AGREEMENT on {issue[g.issue]} at {g.position:.1f} ({FORMS[g.form]})",
+            )
     for shock, day in record.shocks:
         add(day, 0, "", f"SHOCK {arrays.shock_ids[shock]}")
     for s in record.escalation:
         if s.actor < 0:
             add(s.day, 4, "", f"ESCALATION to {rungs[s.level]} (shock)")
             continue
-        add(s.day, 4, "",
+        add(
+            s.day,
+            4,
+            "",
             f"ESCALATION: {actor[s.actor]} moves to {rungs[s.level]} "
             f"[force {s.force_value:.3f} vs talks {s.talks_value:.3f}; p = {s.probability:.2f}; "
-            f"opponents' offer {s.concession:.0%} of the way]")
+            f"opponents' offer {s.concession:.0%} of the way]",
+        )
     entries.sort(key=lambda item: (item[0], item[1]))
     return [entry for _, _, entry in entries]
 
@@ -143,8 +159,9 @@ class Driver:
 def _features(
     arrays: ScenarioArrays, params: RunParameters, record: RunRecord
 ) -> tuple[list[float], list[float]]:
-    flags: list[float] = [float(f) for f in np.isin(np.arange(len(arrays.shock_ids)),
-                                                   [s for s, _ in record.shocks])]
+    flags: list[float] = [
+        float(f) for f in np.isin(np.arange(len(arrays.shock_ids)), [s for s, _ in record.shocks])
+    ]
     reached = np.zeros((len(arrays.venue_ids), arrays.n_issues))
     for g in record.agreements:
         if g is not None:
@@ -171,11 +188,22 @@ def _names(arrays: ScenarioArrays) -> tuple[list[str], list[str]]:
 def _mean_driver(name: str, x: npt.NDArray[np.float64], hit: npt.NDArray[np.bool_]) -> Driver:
     a, b = x[hit], x[~hit]
     diff = float(a.mean() - b.mean())
-    se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)) if min(len(a), len(b)) > 1 \
+    se = (
+        math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+        if min(len(a), len(b)) > 1
         else math.inf
+    )
     pooled = float(x.std(ddof=1)) if len(x) > 1 else 0.0
-    return Driver(name, "mean", float(a.mean()), float(b.mean()), diff, diff - Z95 * se,
-                  diff + Z95 * se, diff / pooled if pooled > 0 else 0.0)
+    return Driver(
+        name,
+        "mean",
+        float(a.mean()),
+        float(b.mean()),
+        diff,
+        diff - Z95 * se,
+        diff + Z95 * se,
+        diff / pooled if pooled > 0 else 0.0,
+    )
 
 
 def _share_driver(name: str, x: npt.NDArray[np.float64], hit: npt.NDArray[np.bool_]) -> Driver:
@@ -183,8 +211,16 @@ def _share_driver(name: str, x: npt.NDArray[np.float64], hit: npt.NDArray[np.boo
     d = newcombe_difference(int(a.sum()), len(a), int(b.sum()), len(b))
     p = float(x.mean())
     spread = math.sqrt(p * (1 - p))
-    return Driver(name, "share", float(a.mean()), float(b.mean()), d.value, d.low, d.high,
-                  d.value / spread if spread > 0 else 0.0)
+    return Driver(
+        name,
+        "share",
+        float(a.mean()),
+        float(b.mean()),
+        d.value,
+        d.low,
+        d.high,
+        d.value / spread if spread > 0 else 0.0,
+    )
 
 
 def explain_outcome(
@@ -218,7 +254,10 @@ def explain_outcome(
     flag_names, number_names = _names(arrays)
     flags_arr, numbers_arr = np.array(flag_rows, dtype=float), np.array(number_rows, dtype=float)
     drivers = [_share_driver(n, flags_arr[:, i], hit) for i, n in enumerate(flag_names)]
-    drivers += [_mean_driver(n, numbers_arr[:, i], hit) for i, n in enumerate(number_names)
-                if numbers_arr[:, i].std() > 1e-9]
+    drivers += [
+        _mean_driver(n, numbers_arr[:, i], hit)
+        for i, n in enumerate(number_names)
+        if numbers_arr[:, i].std() > 1e-9
+    ]
     drivers.sort(key=lambda d: (-abs(d.standardised), d.feature))
     return count, drivers[:top]

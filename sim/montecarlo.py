@@ -64,8 +64,9 @@ def _levels_by_week(record: RunRecord, weeks: tuple[float, ...]) -> list[int]:
 def _run_chunk(chunk: _Chunk) -> RunTable:
     n = chunk.stop - chunk.start
     a = chunk.arrays
-    table = _empty_table(n, len(chunk.rules.outcome_ids), a.n_issues, len(a.shock_ids),
-                         len(chunk.weeks))
+    table = _empty_table(
+        n, len(chunk.rules.outcome_ids), a.n_issues, len(a.shock_ids), len(chunk.weeks)
+    )
     for row, index in enumerate(range(chunk.start, chunk.stop)):
         _, record = simulate_run(a, chunk.seed, index)
         flags, primary = classify(record, chunk.rules)
@@ -131,9 +132,12 @@ def simulate(
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
     weeks = tuple(float(d) for d in np.arange(0.0, arrays.horizon_day + 1e-9, 7.0))
-    table = _empty_table(runs, len(rules.outcome_ids), arrays.n_issues, len(arrays.shock_ids),
-                         len(weeks))
-    tasks = [_Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _chunks(runs, workers)]
+    table = _empty_table(
+        runs, len(rules.outcome_ids), arrays.n_issues, len(arrays.shock_ids), len(weeks)
+    )
+    tasks = [
+        _Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _chunks(runs, workers)
+    ]
     done = 0
 
     def store(chunk: _Chunk, part: RunTable) -> None:

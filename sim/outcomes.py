@@ -1,4 +1,4 @@
-"""Classify a run: which of the scenario's outcomes its end state satisfies, and its primary class."""
+"""Classify a run: the scenario outcomes its end state satisfies, and its primary class."""
 
 from __future__ import annotations
 

@@ -77,7 +77,8 @@ class Results:
 
     def counts(self) -> IntArray:
         """Runs satisfying each outcome."""
-        return self.table.outcomes.sum(axis=0).astype(np.int64)
+        counts: IntArray = self.table.outcomes.sum(axis=0).astype(np.int64)
+        return counts
 
     def primary_counts(self) -> IntArray:
         """Runs in each primary class."""
@@ -177,7 +178,10 @@ class Results:
         for run in range(self.runs):
             writer.writerow(
                 [run, self.primary_ids[t.primary[run]]]
-                + [rungs[t.peak_level[run]] if rungs else "", rungs[t.final_level[run]] if rungs else ""]
+                + [
+                    rungs[t.peak_level[run]] if rungs else "",
+                    rungs[t.final_level[run]] if rungs else "",
+                ]
                 + [int(v) for v in t.outcomes[run]]
                 + ["" if np.isnan(v) else f"{v:.4f}" for v in t.agreement_position[run]]
                 + ["" if f < 0 else forms[f] for f in t.agreement_form[run]]

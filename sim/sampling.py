@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.scenario import Scenario
+from sim.scenario import Scenario, Stance
 from sim.vocabulary import Form
 
 FloatArray = npt.NDArray[np.float64]
@@ -110,8 +111,8 @@ def compile_scenario(scenario: Scenario) -> ScenarioArrays:
     shape = (len(actors), len(issues))
     stance = [[a.stances[i] for i in issues] for a in scenario.actors]
 
-    def grid(value: object) -> FloatArray:
-        return np.array([[value(s) for s in row] for row in stance], dtype=float)  # type: ignore[operator]
+    def grid(value: Callable[[Stance], float]) -> FloatArray:
+        return np.array([[value(s) for s in row] for row in stance], dtype=np.float64)
 
     red_form = np.full(shape, NO_FORM, dtype=np.int64)
     for a, row in enumerate(stance):

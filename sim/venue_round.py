@@ -19,7 +19,9 @@ class Proposal:
     resist_utility: float
 
 
-def propose(position: FloatArray, capability: FloatArray, salience: FloatArray, q: float) -> list[Proposal]:
+def propose(
+    position: FloatArray, capability: FloatArray, salience: FloatArray, q: float
+) -> list[Proposal]:
     w = capability * salience
     mean = float((w * position).sum() / w.sum()) if w.sum() > 0 else float(position.mean())
     out = []

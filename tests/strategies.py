@@ -44,27 +44,47 @@ def scenarios(
     actors, issues = ACTORS[:n_actors], ISSUES[:n_issues]
     red = red_lines and not complete_information
     data: dict[str, Any] = {
-        "scenario": {"id": "generated", "title": "Generated", "as_of": "2030-01-01",
-                     "horizon": "2030-08-01"},
+        "scenario": {
+            "id": "generated",
+            "title": "Generated",
+            "as_of": "2030-01-01",
+            "horizon": "2030-08-01",
+        },
         "issues": [
-            {"id": k, "name": k, "low": "0", "high": "100",
-             "status_quo": {"position": draw(st.floats(0, 100)), "assumption": "generated"}}
+            {
+                "id": k,
+                "name": k,
+                "low": "0",
+                "high": "100",
+                "status_quo": {"position": draw(st.floats(0, 100)), "assumption": "generated"},
+            }
             for k in issues
         ],
         "actors": [
-            {"id": a, "name": a, "capability": draw(st.floats(0.05, 1)),
-             "stances": {k: draw(stances(red)) for k in issues}}
+            {
+                "id": a,
+                "name": a,
+                "capability": draw(st.floats(0.05, 1)),
+                "stances": {k: draw(stances(red)) for k in issues},
+            }
             for a in actors
         ],
         "venues": [
-            {"id": f"v{n}", "name": f"v{n}", "place": "p", "date": f"2030-0{1 + n}-10",
-             "participants": list(draw(st.sets(st.sampled_from(actors), min_size=2))),
-             "issues": list(draw(st.sets(st.sampled_from(issues), min_size=1))),
-             "rounds": draw(st.integers(1, 4)),
-             "form": draw(st.sampled_from(["verbal", "written", "binding"]))}
+            {
+                "id": f"v{n}",
+                "name": f"v{n}",
+                "place": "p",
+                "date": f"2030-0{1 + n}-10",
+                "participants": list(draw(st.sets(st.sampled_from(actors), min_size=2))),
+                "issues": list(draw(st.sets(st.sampled_from(issues), min_size=1))),
+                "rounds": draw(st.integers(1, 4)),
+                "form": draw(st.sampled_from(["verbal", "written", "binding"])),
+            }
             for n in range(draw(st.integers(1, 6)))
         ],
-        "outcomes": [{"id": "any-agreement", "label": "Any", "condition": {"agreements": {"min": 1}}}],
+        "outcomes": [
+            {"id": "any-agreement", "label": "Any", "condition": {"agreements": {"min": 1}}}
+        ],
         "primary": [
             {"id": "war", "label": "War", "condition": {"escalation": {"min": "war"}}},
             {"id": "deal", "label": "Deal", "condition": {"agreements": {"min": 1}}},
@@ -76,31 +96,51 @@ def scenarios(
         data["vetoes"] = [{"actor": holder, "issues": [issues[0]], "assumption": "generated"}]
     escalator = draw(st.sampled_from(actors))
     others = [a for a in actors if a != escalator]
-    opponents = others if complete_information else draw(
-        st.lists(st.sampled_from(others), min_size=1, unique=True))
+    opponents = (
+        others
+        if complete_information
+        else draw(st.lists(st.sampled_from(others), min_size=1, unique=True))
+    )
     costs = sorted(draw(st.lists(st.floats(0.01, 0.5), min_size=3, max_size=3)))
     data["escalation"] = {
         "ladder": [{"id": r, "label": r} for r in LADDER],
-        "options": [{
-            "actor": escalator, "opponents": opponents, "prevail": draw(st.floats(0.05, 0.95)),
-            "prevail_uncertainty": 0.0 if complete_information else draw(st.floats(0, 0.3)),
-            "costs": dict(zip(LADDER[1:], costs, strict=True)), "assumption": "generated",
-        }],
+        "options": [
+            {
+                "actor": escalator,
+                "opponents": opponents,
+                "prevail": draw(st.floats(0.05, 0.95)),
+                "prevail_uncertainty": 0.0 if complete_information else draw(st.floats(0, 0.3)),
+                "costs": dict(zip(LADDER[1:], costs, strict=True)),
+                "assumption": "generated",
+            }
+        ],
     }
     if complete_information:
-        data["model"] = {"logit_scale": 0.0,
-                         "trust": {"verbal": 1.0, "written": 1.0, "binding": 1.0}}
+        data["model"] = {
+            "logit_scale": 0.0,
+            "trust": {"verbal": 1.0, "written": 1.0, "binding": 1.0},
+        }
         for actor in data["actors"]:
             for stance in actor["stances"].values():
                 stance.pop("red_line", None)
     else:
         data["model"] = {"logit_scale": draw(st.sampled_from([0.0, 0.02, 0.1]))}
-        data["shocks"] = [{
-            "id": "jolt", "description": "jolt", "probability": draw(st.floats(0, 1)),
-            "window": {"start": "2030-01-05", "end": "2030-03-01"},
-            "effects": [{"parameter": "escalation", "change": 1},
-                        {"parameter": "salience", "actor": escalator, "issue": issues[0],
-                         "change": 0.2}],
-            "assumption": "generated",
-        }]
+        data["shocks"] = [
+            {
+                "id": "jolt",
+                "description": "jolt",
+                "probability": draw(st.floats(0, 1)),
+                "window": {"start": "2030-01-05", "end": "2030-03-01"},
+                "effects": [
+                    {"parameter": "escalation", "change": 1},
+                    {
+                        "parameter": "salience",
+                        "actor": escalator,
+                        "issue": issues[0],
+                        "change": 0.2,
+                    },
+                ],
+                "assumption": "generated",
+            }
+        ]
     return data

@@ -63,7 +63,9 @@ def test_a_package_lets_a_loss_on_one_issue_buy_a_gain_on_another() -> None:
     candidates = np.array([60.0, 60.0])
     status_quo = np.array([0.0, 0.0])
     needed = np.ones((2, 2), dtype=bool)
-    both = consenting_package(candidates, np.array([True, True]), status_quo, ideal, salience, needed)
+    both = consenting_package(
+        candidates, np.array([True, True]), status_quo, ideal, salience, needed
+    )
     assert both.tolist() == [True, True]
     alone = consenting_package(
         candidates, np.array([True, False]), status_quo, ideal, salience, needed

@@ -5,13 +5,13 @@ from typing import Any
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import scenarios
 
 from sim.engine import run_once
 from sim.loader import scenario_from_data
 from sim.montecarlo import run_generator
 from sim.record import RunRecord
 from sim.sampling import ScenarioArrays, compile_scenario, sample_parameters
-from strategies import scenarios
 
 RUNS_PER_SCENARIO = 8
 
@@ -37,7 +37,9 @@ def test_complete_information_and_positive_costs_never_reach_war(
 
 @settings(max_examples=40, deadline=None)
 @given(scenarios(), st.integers(0, 2**32 - 1))
-def test_positions_stay_on_their_scale_and_inside_red_lines(data: dict[str, Any], seed: int) -> None:
+def test_positions_stay_on_their_scale_and_inside_red_lines(
+    data: dict[str, Any], seed: int
+) -> None:
     arrays, records = _runs(data, seed)
     for record in records:
         final = np.array(record.final_positions)
@@ -104,7 +106,7 @@ def test_shocks_fire_on_their_sampled_day(tiny_path: Any) -> None:
         rng = run_generator(11, index)
         params = sample_parameters(arrays, rng)
         record = run_once(arrays, params, rng, index)
-        fired = {shock: day for shock, day in record.shocks}
+        fired = dict(record.shocks)
         for shock in np.flatnonzero(params.shock_fired):
             if params.shock_day[shock] <= record.end_day:
                 assert fired[int(shock)] == params.shock_day[shock]
