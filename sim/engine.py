@@ -114,7 +114,7 @@ def _negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_:
                 proposed=offer.end,
                 red_low=float(a.red_low[target, issue]),
                 red_high=float(a.red_high[target, issue]),
-                resist_utility=offer.resist_utility,
+                resist_utility=offer.a,
                 table=tuple((int(m), float(state.position[m, issue])) for m in members),
             )
             end = state.policy.respond(view)
@@ -137,7 +137,7 @@ def _negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_:
                     clipped if accepted else offer.start,
                     accepted,
                     reason,
-                    offer.resist_utility,
+                    offer.a,
                 )
             )
             if accepted:

@@ -1,31 +1,35 @@
-"""PLACEHOLDER until expected_utility lands."""
+"""One negotiation round among a venue's participants on one issue: the EU model's proposals.
+
+The expected-utility model (``sim.expected_utility``) gives every participant's offers; each
+participant takes the one the model chooses. In the engine the counterpart *proposes* and the
+participant who would move is the *target*, who accepts or refuses.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cache
 
-import numpy as np
-
+from sim.expected_utility import EUConfig, Offer, choose_offers, round_offers
 from sim.sampling import FloatArray
 
 
-@dataclass(frozen=True, slots=True)
-class Proposal:
-    mover: int
-    counterpart: int
-    kind: str
-    start: float
-    end: float
-    resist_utility: float
+@cache
+def engine_config(q: float) -> EUConfig:
+    """The model as the engine uses it: replication readings, but the scale-free §6.2 choice.
+
+    Why: the replication's "lowest weighted point" rule prefers lower positions, so it is not
+    invariant to flipping an issue's scale (bdm.md §2.7); the engine must not depend on which
+    end of a scale a scenario author called 0.
+    """
+    return EUConfig(selection="least_move", q=q)
 
 
 def propose(
     position: FloatArray, capability: FloatArray, salience: FloatArray, q: float
-) -> list[Proposal]:
-    w = capability * salience
-    mean = float((w * position).sum() / w.sum()) if w.sum() > 0 else float(position.mean())
-    out = []
-    for i, x in enumerate(position):
-        j = int(np.argmin(np.abs(position - mean) + (np.arange(len(position)) == i) * 1e9))
-        out.append(Proposal(i, j, "compromise", float(x), float(x + 0.3 * (mean - x)), 0.0))
-    return out
+) -> list[Offer]:
+    """The offers the participants take this round (participant-local indices)."""
+    if float(position.max() - position.min()) <= 0.0:
+        return []
+    config = engine_config(q)
+    offers = round_offers(position, capability, salience, config, span=100.0)
+    return [o for o in choose_offers(offers, len(position), config) if o is not None]
