@@ -15,6 +15,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/negsim validate scenarios/geneva-2022.yaml
+	$(BIN)/negsim run scenarios/geneva-2022.yaml --runs 5000 --seed 2022
 
 test: lint typecheck imports pytest
 
@@ -33,7 +34,6 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_forecast.py
-	$(BIN)/python benchmarks/bench_montecarlo.py
 
 schema: $(STAMP)
 	$(BIN)/negsim schema --output schema/scenario.schema.json --force

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.engine import run_once
 from sim.errors import SimulationError
+from sim.forecast import baselines
 from sim.outcomes import OutcomeRules, classify, outcome_rules
 from sim.record import RunRecord
 from sim.results import Results, RunTable
@@ -155,4 +156,11 @@ def simulate(
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             for task, part in zip(tasks, pool.map(_run_chunk, tasks), strict=True):
                 store(task, part)
-    return Results(scenario=scenario, runs=runs, seed=seed, table=table, weeks=weeks)
+    return Results(
+        scenario=scenario,
+        runs=runs,
+        seed=seed,
+        table=table,
+        weeks=weeks,
+        baselines=baselines(scenario),
+    )

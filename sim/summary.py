@@ -1,125 +1,125 @@
-"""The terminal table of a scenario's results: outcome shares, primary classes, issues."""
+"""The terminal summary of a scenario's results: outcome shares, primary classes and issues.
+
+Labels from the scenario enter the tables as :class:`rich.text.Text`, never as markup, so a
+bracket or a colon in a label prints as written.
+"""
 
 from __future__ import annotations
 
 import io
 
 import numpy as np
-from rich.console import Console
+import numpy.typing as npt
+from rich import box
+from rich.console import Console, Group
 from rich.table import Table
+from rich.text import Text
 
 from sim.results import Results, wilson_interval
 
-FORMS = ("verbal", "written", "binding")
+NO_VALUE = "—"
+BASELINES = ("median", "mean", "expected_utility")
+"""Keys of ``Results.baselines[issue]``, in the order the table shows them."""
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:5.1f} %"
+    return f"{100 * value:.1f} %"
 
 
 def _share_table(
-    title: str, ids: tuple[str, ...], labels: list[str], counts: np.ndarray, runs: int
+    heading: str, labels: list[str], counts: npt.NDArray[np.int64], runs: int
 ) -> Table:
     low, high = wilson_interval(counts, runs)
-    table = Table(title=title, title_justify="left")
-    for name, justify in (
-        ("outcome", "left"),
-        ("runs", "right"),
-        ("share", "right"),
-        ("95 % interval", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for i, label in enumerate(labels):
-        table.add_row(
-            f"{label} ({ids[i]})",
-            str(int(counts[i])),
-            _pct(counts[i] / runs),
-            f"{_pct(float(low[i]))} – {_pct(float(high[i]))}",
-        )
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column(heading)
+    for name in ("runs", "share", "95 % interval"):
+        table.add_column(name, justify="right")
+    for label, count, lo, hi in zip(labels, counts, low, high, strict=True):
+        table.add_row(Text(label), str(int(count)), _pct(count / runs), f"{_pct(lo)} – {_pct(hi)}")
     return table
 
 
-def _nearest_waypoint(results: Results, issue: int, value: float) -> str:
-    waypoints = results.scenario.issues[issue].waypoints
-    if not waypoints:
-        return ""
-    best = min(waypoints, key=lambda w: abs(w.at - value))
-    return best.label
+def nearest_waypoint(results: Results, issue: int, value: float) -> str:
+    """Label of the waypoint nearest *value* on an issue's scale, counting both end points."""
+    spec = results.scenario.issues[issue]
+    points = [(0.0, spec.low), *((w.at, w.label) for w in spec.waypoints), (100.0, spec.high)]
+    return min(points, key=lambda point: abs(point[0] - value))[1]
+
+
+def _issue_row(results: Results, issue: int) -> list[str | Text]:
+    spec = results.scenario.issues[issue]
+    base = results.baselines.get(spec.id, {})
+    cells: list[str | Text] = [Text(spec.name)]
+    cells.append(" / ".join(f"{base[key]:.1f}" if key in base else NO_VALUE for key in BASELINES))
+    positions = results.table.agreement_position[:, issue].astype(np.float64)
+    agreed = ~np.isnan(positions)
+    cells.append(_pct(float(agreed.mean())))
+    if not agreed.any():
+        return [*cells, NO_VALUE, NO_VALUE, NO_VALUE]
+    values = positions[agreed]
+    mean = float(values.mean())
+    p10, p90 = np.percentile(values, [10, 90])
+    forms = np.bincount(results.table.agreement_form[agreed, issue], minlength=3) / agreed.sum()
+    return [
+        *cells,
+        f"{mean:.1f} ({p10:.1f}–{p90:.1f})",
+        Text(nearest_waypoint(results, issue, mean)),
+        "/".join(f"{100 * f:.0f}" for f in forms),
+    ]
 
 
 def _issue_table(results: Results) -> Table:
-    table = Table(title="Issues: baselines and simulated agreements", title_justify="left")
-    for name in (
-        "issue",
-        "median",
-        "mean",
-        "EU model",
-        "agreed",
-        "agreed position (10–90 %)",
-        "forms v/w/b",
-    ):
-        table.add_column(name)
-    positions = results.table.agreement_position
-    for k, issue in enumerate(results.scenario.issues):
-        base = results.baselines.get(issue.id, {})
-        agreed = ~np.isnan(positions[:, k])
-        share = agreed.mean()
-        if agreed.any():
-            values = positions[agreed, k].astype(float)
-            mean = float(values.mean())
-            p10, p90 = np.percentile(values, [10, 90])
-            near = _nearest_waypoint(results, k, mean)
-            where = f"{mean:.1f} ({p10:.1f}–{p90:.1f})" + (f" ≈ {near}" if near else "")
-            forms = np.bincount(results.table.agreement_form[agreed, k], minlength=3) / agreed.sum()
-            form_text = "/".join(f"{100 * f:.0f}" for f in forms)
-        else:
-            where, form_text = "—", "—"
-
-        def fmt(key: str, base: dict[str, float] = base) -> str:
-            return f"{base[key]:.1f}" if key in base else "—"
-
-        table.add_row(
-            issue.id,
-            fmt("median"),
-            fmt("mean"),
-            fmt("expected_utility"),
-            _pct(float(share)),
-            where,
-            form_text,
-        )
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("issue", overflow="fold")
+    table.add_column("median / mean / EU", justify="right", no_wrap=True)
+    table.add_column("agreed", justify="right", no_wrap=True)
+    table.add_column("position (10–90 %)", justify="right", no_wrap=True)
+    table.add_column("nearest waypoint", overflow="fold")
+    table.add_column("v/w/b %", justify="right", no_wrap=True)
+    for k in range(len(results.scenario.issues)):
+        table.add_row(*_issue_row(results, k))
     return table
 
 
-def format_table(results: Results, width: int = 110) -> str:
-    """The results as plain text: stable for a given width, no colour."""
+def summary_renderables(results: Results) -> Group:
+    """The summary as rich renderables: a header line and three tables (for the CLI's console)."""
+    s = results.scenario
+    header = Text(f"{s.id}: {s.scenario.title} — {results.runs} runs, seed {results.seed}")
+    return Group(
+        header,
+        Text("\nOutcomes: a run may satisfy several or none."),
+        _share_table("outcome", [o.label for o in s.outcomes], results.counts(), results.runs),
+        Text("Primary classes: one per run; they sum to 100 %."),
+        _share_table(
+            "primary class", [p.label for p in s.primary], results.primary_counts(), results.runs
+        ),
+        Text(
+            "Issues: baseline forecasts (weighted median, weighted mean, expected-utility model) "
+            "beside the runs that reached an agreement: their share, mean position with the "
+            "10–90 % range, the waypoint nearest the mean, and the forms (verbal/written/binding)."
+        ),
+        _issue_table(results),
+    )
+
+
+def format_table(results: Results, width: int = 100) -> str:
+    """The summary as plain text, byte-stable for a given *width*.
+
+    Why: the terminal width, colour support and markup are injected or switched off, and trailing
+    spaces are trimmed, so the text can be compared with a golden file.
+    """
     buffer = io.StringIO()
     console = Console(
         file=buffer,
         width=width,
         color_system=None,
-        highlight=False,
         force_terminal=False,
+        force_jupyter=False,
         legacy_windows=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
     )
-    s = results.scenario
-    console.print(f"{s.id}: {s.scenario.title} — {results.runs} runs, seed {results.seed}")
-    console.print(
-        _share_table(
-            "Outcomes (a run may satisfy several or none)",
-            results.outcome_ids,
-            [o.label for o in s.outcomes],
-            results.counts(),
-            results.runs,
-        )
-    )
-    console.print(
-        _share_table(
-            "Primary classes (one per run; they sum to 100 %)",
-            results.primary_ids,
-            [p.label for p in s.primary],
-            results.primary_counts(),
-            results.runs,
-        )
-    )
-    console.print(_issue_table(results))
-    return buffer.getvalue()
+    console.print(summary_renderables(results))
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

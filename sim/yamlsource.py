@@ -100,13 +100,28 @@ def _syntax_problem(file: str, error: yaml.YAMLError) -> Problem:
     return Problem(file, mark.line + 1, mark.column + 1, "", f"YAML syntax: {message}")
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose bad timestamps become located errors instead of a bare ValueError."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid date {node.value!r}: {error}", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def parse_yaml(text: str, file: str, source_path: Path | None = None) -> YamlDocument:
     """Parse *text* (shown as *file* in messages) into a located document.
 
     Raises:
         ScenarioError: on a syntax error, a duplicate key, or an empty document.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

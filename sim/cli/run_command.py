@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -68,7 +69,7 @@ def run(
             if path is not None and path.exists() and not force:
                 raise NegsimError(f"{path}: already exists; choose another path or pass --force")
         results = simulate_with_progress(scenario, runs, seed, workers)
-        console().print(format_table(results), end="")
+        sys.stdout.write(format_table(results))
         report = write_report(results, output, force=force)
         console().print(f"report: {report}")
         if export is not None:

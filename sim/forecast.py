@@ -1,0 +1,94 @@
+"""Deterministic forecasts: the expected-utility model and the one-line baselines, per issue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.bdmdata import BdmData
+from sim.errors import SimulationError
+from sim.expected_utility import EUConfig, Trajectory, run_rounds, weighted_mean, weighted_median
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class IssueForecast:
+    """The EU model's rounds on one issue, with the weighted-median and weighted-mean baselines."""
+
+    issue: str
+    actors: tuple[str, ...]
+    trajectory: Trajectory
+    weighted_median: float
+    weighted_mean: float
+
+    @property
+    def forecast(self) -> float:
+        """The model's forecast: the median after the last round."""
+        return float(self.trajectory.medians[-1])
+
+
+def _issue_forecast(
+    name: str,
+    actors: tuple[str, ...],
+    capability: np.ndarray,
+    position: np.ndarray,
+    salience: np.ndarray,
+    rounds: int,
+    config: EUConfig,
+) -> IssueForecast:
+    weight = capability * salience
+    return IssueForecast(
+        issue=name,
+        actors=actors,
+        trajectory=run_rounds(position, capability, salience, rounds, config),
+        weighted_median=weighted_median(position, weight),
+        weighted_mean=weighted_mean(position, weight),
+    )
+
+
+def forecast(
+    source: Scenario | BdmData,
+    rounds: int = 8,
+    issue: str | None = None,
+    config: EUConfig | None = None,
+) -> tuple[IssueForecast, ...]:
+    """Run the expected-utility model on every issue of a scenario (or one), or on a data set."""
+    config = config or EUConfig()
+    if rounds < 1:
+        raise SimulationError(f"rounds must be at least 1 (got {rounds})")
+    if isinstance(source, BdmData):
+        return (
+            _issue_forecast(
+                source.name,
+                source.actors,
+                source.capability,
+                source.position,
+                source.salience,
+                rounds,
+                config,
+            ),
+        )
+    ids = [i.id for i in source.issues]
+    if issue is not None and issue not in ids:
+        raise SimulationError(f"unknown issue {issue!r}; known: {', '.join(ids)}")
+    actors = tuple(a.id for a in source.actors)
+    capability = np.array([a.capability for a in source.actors], dtype=np.float64)
+    results = []
+    for k in ids if issue is None else [issue]:
+        position = np.array([a.stances[k].position for a in source.actors], dtype=np.float64)
+        salience = np.array([a.stances[k].salience for a in source.actors], dtype=np.float64)
+        results.append(_issue_forecast(k, actors, capability, position, salience, rounds, config))
+    return tuple(results)
+
+
+def baselines(scenario: Scenario) -> dict[str, dict[str, float]]:
+    """Per issue: weighted median, weighted mean and the EU model's 8-round forecast."""
+    return {
+        f.issue: {
+            "median": f.weighted_median,
+            "mean": f.weighted_mean,
+            "expected_utility": f.forecast,
+        }
+        for f in forecast(scenario)
+    }
