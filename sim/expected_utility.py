@@ -24,7 +24,7 @@ class EUConfig:
     probability: Literal["scholz_code", "printed"] = "scholz_code"
     """A1: win probability, §2.3 form (b) (replication) or eq. 31 as printed (a)."""
     target_salience: Literal["target", "challenger"] = "target"
-    """A2: salience in E(U_ij): the challenged actor's (s_j) or, as eq. 25b prints, the challenger's."""
+    """A2: salience in E(U_ij): the target's (s_j), or the challenger's as eq. 25b prints."""
     viewer_exponent: Literal["viewer", "own"] = "viewer"
     """A3: exponent for the other side's EU: the judging actor's r_i, or each side's own r."""
     selection: Literal["lowest_weighted_point", "least_move"] = "lowest_weighted_point"
@@ -38,7 +38,7 @@ class EUConfig:
 
     @classmethod
     def printed(cls) -> EUConfig:
-        """The equations exactly as printed in the paper (eq. 31, eq. 25b, own exponents, §6.2 text)."""
+        """The equations as printed (eq. 31, eq. 25b, own exponents, the §6.2 text rule)."""
         return cls(
             probability="printed",
             target_salience="challenger",
@@ -123,8 +123,8 @@ def expected_utilities(
     if config.t_rule == "always_one":
         t = np.ones_like(d_ij)
     else:
-        t = np.abs(position - median)[:, None] < np.abs(position[:, None] - position[None, :])
-        t = t.astype(float)
+        closer = np.abs(position - median)[:, None] < np.abs(position[:, None] - position[None, :])
+        t = closer.astype(np.float64)
     q = config.q
     eu = (
         resist * (probability * u_s + (1 - probability) * u_f)
@@ -174,7 +174,7 @@ class Offer:
     a: float
     """E(U_ij): the mover's expected utility of challenging the counterpart."""
     b: float
-    """E(U_ji): the counterpart's expected utility of challenging the mover, as the mover sees it."""
+    """E(U_ji): the counterpart's utility of challenging the mover, as the mover sees it."""
 
 
 def dyad_utilities(

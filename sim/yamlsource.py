@@ -103,7 +103,7 @@ def _syntax_problem(file: str, error: yaml.YAMLError) -> Problem:
 class _Loader(yaml.SafeLoader):
     """SafeLoader whose bad timestamps become located errors instead of a bare ValueError."""
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as error:
