@@ -1,0 +1,19 @@
+import sim
+
+
+def test_the_public_api_is_exactly_the_documented_names() -> None:
+    assert set(sim.__all__) == {
+        "Comparison",
+        "NegsimError",
+        "Results",
+        "RunRecord",
+        "Scenario",
+        "ScenarioError",
+        "SimulationError",
+        "compare",
+        "forecast",
+        "format_table",
+        "load_scenario",
+        "simulate",
+        "write_report",
+    }
