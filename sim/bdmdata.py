@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
-from sim.sampling import FloatArray
+from sim.expected_utility import FloatArray
 
 COLUMNS = ("actor", "capability", "position", "salience")
 
