@@ -1,213 +1,176 @@
-"""Results → plotly figures, one function per chart (the plotly-express shape)."""
+"""Results → plotly figures, one function per chart (the plotly-express shape).
+
+Each function takes :class:`~sim.results.Results` and returns a ``go.Figure``;
+:func:`report_figures` lists them all under the fixed element ids the HTML page uses.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-
 import numpy as np
+import numpy.typing as npt
 import plotly.graph_objects as go
 
+from sim.report.escalation import escalation_figure
+from sim.report.stances import stance_figure
+from sim.report.theme import FORM_COLOURS, FORMS, TEMPLATE, escape, rounded, wrap
 from sim.results import Results, wilson_interval
-from sim.scenario import Scenario
 
-TEMPLATE = "plotly_white"
-FORMS = ("verbal", "written", "binding")
+BIN_WIDTH = 5
+"""Width of the histogram bins of agreed positions, in points of the 0–100 scale."""
+BASELINE_NAMES = {
+    "median": "weighted median",
+    "mean": "weighted mean",
+    "expected_utility": "EU model",
+}
+"""Readable names of the keys of ``Results.baselines[issue]``."""
 
 
-def _bars(title: str, labels: list[str], counts: np.ndarray, runs: int) -> go.Figure:
+def _share_bars(
+    title: str, labels: list[str], counts: npt.NDArray[np.int64], runs: int
+) -> go.Figure:
     share = counts / runs
     low, high = wilson_interval(counts, runs)
     figure = go.Figure(
         go.Bar(
-            x=[round(float(v), 6) for v in share],
-            y=labels,
+            x=rounded(share),
+            y=[escape(label) for label in labels],
             orientation="h",
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": [round(float(v), 6) for v in high - share],
-                "arrayminus": [round(float(v), 6) for v in share - low],
+                "array": rounded(high - share),
+                "arrayminus": rounded(share - low),
             },
-            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+            customdata=[
+                [int(c), *rounded([lo, hi])] for c, lo, hi in zip(counts, low, high, strict=True)
+            ],
+            hovertemplate="%{y}: %{x:.1%} (%{customdata[0]} runs; "
+            "95 % interval %{customdata[1]:.1%}–%{customdata[2]:.1%})<extra></extra>",
         )
     )
     figure.update_layout(
         title=title,
         template=TEMPLATE,
-        xaxis_tickformat=".0%",
-        xaxis_range=[0, 1],
-        yaxis_autorange="reversed",
-        height=120 + 32 * len(labels),
+        xaxis={"tickformat": ".0%", "range": [0, 1], "title": "share of runs"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=160 + 32 * len(labels),
     )
     return figure
 
 
 def outcome_figure(results: Results) -> go.Figure:
-    """Each outcome's share of runs with its 95 % Wilson interval."""
-    labels = [o.label for o in results.scenario.outcomes]
-    return _bars(
-        "Outcomes: share of runs (95 % Wilson interval)", labels, results.counts(), results.runs
+    """Each outcome's share of runs, with its 95 % Wilson interval as error bars."""
+    return _share_bars(
+        "Outcomes: share of runs with 95 % interval (a run may satisfy several or none)",
+        [o.label for o in results.scenario.outcomes],
+        results.counts(),
+        results.runs,
     )
 
 
 def primary_figure(results: Results) -> go.Figure:
-    """Primary classes (one per run) with their intervals."""
-    labels = [p.label for p in results.scenario.primary]
-    return _bars("Primary classes: share of runs", labels, results.primary_counts(), results.runs)
-
-
-def _dates(scenario: Scenario, days: list[float]) -> list[str]:
-    return [(scenario.scenario.as_of + dt.timedelta(days=int(d))).isoformat() for d in days]
-
-
-def escalation_figure(results: Results) -> go.Figure:
-    """Share of runs on each escalation rung, week by week over the calendar (stacked area)."""
-    s = results.scenario
-    rungs = [r.label for r in s.escalation.ladder] if s.escalation else ["—"]
-    x = _dates(s, list(results.weeks))
-    levels = results.table.level_by_week
-    figure = go.Figure()
-    for r, label in enumerate(rungs):
-        share = (levels == r).mean(axis=0)
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=[round(float(v), 6) for v in share],
-                name=label,
-                stackgroup="rungs",
-                mode="lines",
-                hovertemplate=f"{html.escape(label)}: %{{y:.1%}}<extra></extra>",
-            )
-        )
-    for venue in s.venues:
-        figure.add_vline(x=venue.date.isoformat(), line_dash="dot", line_color="grey")
-        figure.add_annotation(
-            x=venue.date.isoformat(),
-            y=1.02,
-            yref="paper",
-            text=venue.place,
-            showarrow=False,
-            textangle=-45,
-            font_size=10,
-        )
-    figure.update_layout(
-        title="Escalation over the calendar: share of runs on each rung",
-        template=TEMPLATE,
-        yaxis_tickformat=".0%",
-        yaxis_range=[0, 1],
+    """Each primary class's share of runs (they sum to 100 %), with its 95 % Wilson interval."""
+    return _share_bars(
+        "Primary classes: share of runs with 95 % interval (one class per run)",
+        [p.label for p in results.scenario.primary],
+        results.primary_counts(),
+        results.runs,
     )
-    return figure
+
+
+def _scale_ticks(results: Results, issue: int) -> dict[str, object]:
+    spec = results.scenario.issues[issue]
+    ticks = [(0.0, spec.low), *((w.at, w.label) for w in spec.waypoints), (100.0, spec.high)]
+    return {
+        "tickmode": "array",
+        "tickvals": [at for at, _ in ticks],
+        "ticktext": [f"<b>{at:g}</b><br>{wrap(label, 16, lines=4)}" for at, label in ticks],
+        "range": [0, 100],
+    }
+
+
+def _mark(figure: go.Figure, x: float, label: str, row: int, dash: str) -> None:
+    figure.add_vline(x=x, line_dash=dash, line_color="black", line_width=1)
+    figure.add_annotation(
+        x=x, y=1.0 + 0.07 * row, yref="paper", xanchor="left", yanchor="bottom",
+        showarrow=False, text=f"{label} {x:.1f}", font={"size": 11},
+    )  # fmt: skip
 
 
 def issue_figure(results: Results, issue: int) -> go.Figure:
-    """Distribution of agreed positions on one issue, with waypoints and baselines marked."""
+    """Histogram of agreed positions on one issue, stacked by the agreement's form.
+
+    The x axis is the issue's scale with its end points and waypoints as tick labels; the
+    status quo (dotted) and the baseline forecasts (dashed) are marked as vertical lines.
+    """
     spec = results.scenario.issues[issue]
-    values = results.table.agreement_position[:, issue]
-    agreed = values[~np.isnan(values)]
-    counts, edges = np.histogram(agreed, bins=20, range=(0, 100))
-    figure = go.Figure(
-        go.Bar(
-            x=[float(e) + 2.5 for e in edges[:-1]],
-            y=[int(c) for c in counts],
-            width=5,
-            name="runs agreeing here",
-            hovertemplate="%{x:.0f}: %{y} runs<extra></extra>",
+    positions = results.table.agreement_position[:, issue].astype(np.float64)
+    forms = results.table.agreement_form[:, issue]
+    edges = np.arange(0, 100 + BIN_WIDTH, BIN_WIDTH, dtype=np.float64)
+    figure = go.Figure()
+    for f, form in enumerate(FORMS):
+        counts, _ = np.histogram(positions[forms == f], bins=edges)
+        figure.add_trace(
+            go.Bar(
+                x=rounded(edges[:-1] + BIN_WIDTH / 2),
+                y=[int(c) for c in counts],
+                width=BIN_WIDTH,
+                name=form,
+                marker_color=FORM_COLOURS[f],
+                hovertemplate=f"{form}: %{{y}} runs at %{{x}} ± {BIN_WIDTH / 2:g}<extra></extra>",
+            )
         )
-    )
-    ticks = [(0.0, spec.low), *((w.at, w.label) for w in spec.waypoints), (100.0, spec.high)]
-    for name, value in sorted(results.baselines.get(spec.id, {}).items()):
-        figure.add_vline(x=value, line_dash="dash", annotation_text=name.replace("_", " "))
+    _mark(figure, spec.status_quo.position, "status quo", 0, "dot")
+    base = results.baselines.get(spec.id, {})
+    keys = [k for k in BASELINE_NAMES if k in base] + sorted(set(base) - set(BASELINE_NAMES))
+    for row, key in enumerate(keys, start=1):
+        _mark(figure, base[key], BASELINE_NAMES.get(key, escape(key)), row, "dash")
+    agreed = int((~np.isnan(positions)).sum())
+    if agreed == 0:
+        figure.add_annotation(
+            text="No run reached an agreement on this issue.", showarrow=False,
+            x=50, y=0.5, yref="paper", bgcolor="white",
+        )  # fmt: skip
     figure.update_layout(
-        title=f"{spec.name}: agreed positions in {len(agreed)} of {results.runs} runs",
+        title=f"{escape(spec.name)}: agreed positions ({agreed} of {results.runs} runs agreed)",
         template=TEMPLATE,
-        xaxis_range=[0, 100],
-        xaxis={
-            "tickmode": "array",
-            "tickvals": [t for t, _ in ticks],
-            "ticktext": [f"{t:g}<br>{html.escape(label[:28])}" for t, label in ticks],
-        },
-        yaxis_title="runs",
+        barmode="stack",
         bargap=0.05,
+        xaxis=_scale_ticks(results, issue),
+        yaxis={"title": "runs", "rangemode": "nonnegative", "range": None if agreed else [0, 1]},
+        legend={"title": "form"},
+        margin={"t": 110 + 25 * len(keys)},
     )
     return figure
 
 
 def convergence_figure(results: Results) -> go.Figure:
-    """Running share of each outcome as runs accumulate: has the estimate settled?"""
+    """Running share of each outcome as runs accumulate (log axis): has the estimate settled?"""
     marks, shares = results.convergence()
     figure = go.Figure()
     for o, outcome in enumerate(results.scenario.outcomes):
         figure.add_trace(
             go.Scatter(
                 x=[int(m) for m in marks],
-                y=[round(float(v), 6) for v in shares[:, o]],
-                name=outcome.label,
+                y=rounded(shares[:, o]),
+                name=escape(outcome.label),
                 mode="lines",
+                hovertemplate="%{y:.1%} after %{x} runs",
             )
         )
     figure.update_layout(
-        title="Convergence of outcome shares",
+        title="Convergence: running share of each outcome as runs accumulate",
         template=TEMPLATE,
-        xaxis_type="log",
-        xaxis_title="runs",
-        yaxis_tickformat=".0%",
+        hovermode="x unified",
+        xaxis={"type": "log", "title": "runs (log scale)"},
+        yaxis={"tickformat": ".0%", "title": "share of runs so far"},
     )
     return figure
 
 
-def _evidence(cites: tuple[object, ...], assumption: str | None) -> str:
-    lines = [f"“{html.escape(c.quote)}” ({c.source})" for c in cites]  # type: ignore[attr-defined]
-    if assumption:
-        lines.append(f"assumption: {html.escape(assumption)}")
-    return "<br>".join(lines)
-
-
-def stance_figure(results: Results) -> go.Figure:
-    """Actors × issues: stated positions, with salience, red line and evidence on hover."""
-    s = results.scenario
-    z, text, hover = [], [], []
-    for actor in s.actors:
-        row_z, row_t, row_h = [], [], []
-        for issue in s.issues:
-            st = actor.stances[issue.id]
-            red = st.red_line
-            red_text = (
-                f"[{red.low:g}, {red.high:g}]"
-                + (f", form ≥ {red.form}" if red and red.form else "")
-                if red
-                else "none"
-            )
-            row_z.append(st.position)
-            row_t.append(f"{st.position:g}")
-            row_h.append(
-                f"<b>{html.escape(actor.name)} on {html.escape(issue.name)}</b><br>"
-                f"position {st.position:g}, salience {st.salience:g}<br>red line {red_text}<br>"
-                + _evidence(st.cites, st.assumption)
-            )
-        z.append(row_z)
-        text.append(row_t)
-        hover.append(row_h)
-    figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[i.name for i in s.issues],
-            y=[a.name for a in s.actors],
-            text=text,
-            texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            colorscale="RdBu",
-            zmin=0,
-            zmax=100,
-        )
-    )
-    figure.update_layout(
-        title="Stances: position on each issue (hover for evidence)",
-        template=TEMPLATE,
-        height=160 + 50 * len(s.actors),
-    )
-    return figure
+def issue_div_id(issue_id: str) -> str:
+    """Fixed element id of an issue's figure."""
+    return f"issue-{issue_id}"
 
 
 def report_figures(results: Results) -> dict[str, go.Figure]:
@@ -218,7 +181,7 @@ def report_figures(results: Results) -> dict[str, go.Figure]:
         "escalation": escalation_figure(results),
     }
     for k, issue in enumerate(results.scenario.issues):
-        figures[f"issue-{issue.id}"] = issue_figure(results, k)
+        figures[issue_div_id(issue.id)] = issue_figure(results, k)
     figures["convergence"] = convergence_figure(results)
     figures["stances"] = stance_figure(results)
     return figures

@@ -1,4 +1,8 @@
-"""Assemble the figures into one self-contained HTML page, written atomically."""
+"""Assemble the figures into one self-contained offline HTML page, written atomically.
+
+The page is deterministic: plotly.js is inlined once in the head, every figure has a fixed
+element id (plotly would otherwise draw a fresh uuid), and nothing records the clock.
+"""
 
 from __future__ import annotations
 
@@ -7,66 +11,127 @@ import json
 from pathlib import Path
 from typing import Any
 
-import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from sim.files import write_output
-from sim.report.figures import report_figures
+from sim.report.figures import issue_div_id, report_figures
 from sim.results import Results
 
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+    "color:#222;line-height:1.45}p.read{color:#444;background:#f6f6f6;padding:.6em .9em;"
+    "border-left:3px solid #bbb}nav li{margin:.1em 0}section{margin:2.5em 0}"
+)
 READING = {
-    "outcomes": "Share of runs whose end state meets each outcome's condition; bars show 95 % "
-    "Wilson intervals. Outcomes may co-occur, so shares need not sum to 100 %.",
-    "primary": "Each run falls in exactly one primary class (the first whose condition holds).",
-    "escalation": "For each week, the share of runs standing on each rung of the ladder. "
-    "Dotted lines mark the meetings.",
-    "convergence": "If the lines are flat on the right, more runs would not change the picture.",
-    "stances": "The scenario's inputs. Hover a cell for the actor's salience, red line and the "
-    "quoted evidence (or the analyst's assumption).",
+    "outcomes": (
+        "Outcomes",
+        "Each bar is the share of runs whose end state meets the outcome's condition; the "
+        "whiskers are the 95 % Wilson interval, the range the share would plausibly take with "
+        "unlimited runs of this model. Outcomes may co-occur or not occur at all, so the shares "
+        "need not sum to 100 %. Hover a bar for the number of runs.",
+    ),
+    "primary": (
+        "Primary classes",
+        "Every run falls in exactly one primary class (the first whose condition holds, in "
+        "the scenario's order), so these shares sum to 100 %. Whiskers are 95 % Wilson intervals.",
+    ),
+    "escalation": (
+        "Escalation over the calendar",
+        "For each week, the share of runs standing on each rung of the escalation ladder at the "
+        "start of the week; the bands stack to 100 %. Dotted lines mark the meetings (hover a "
+        "label for its name and date). A band that widens after a meeting shows runs in which "
+        "the talks failed to hold escalation back.",
+    ),
+    "convergence": (
+        "Convergence",
+        "The share of each outcome among the first runs, as runs accumulate (log scale). Lines "
+        "that are flat on the right mean more runs would not change the estimates; lines still "
+        "moving mean the run count is too small for the differences you care about.",
+    ),
+    "stances": (
+        "Stances and evidence",
+        "The scenario's inputs, not results: each actor's ideal position on each issue's 0–100 "
+        "scale (blue low, red high). Hover a cell for the actor's salience, its red line, and "
+        "the quoted evidence with its source id, or the analyst's assumption where no source "
+        "speaks to the value.",
+    ),
 }
+"""Fixed element id → (section heading, how to read the figure)."""
+
+
+def _issue_texts(results: Results) -> dict[str, tuple[str, str]]:
+    texts = {}
+    for issue in results.scenario.issues:
+        baselines = (
+            "Dashed lines are the deterministic baseline forecasts: the capability×salience-"
+            "weighted median and mean, and the expected-utility model's forecast."
+            if results.baselines.get(issue.id)
+            else "No baseline forecasts were attached to these results."
+        )
+        texts[issue_div_id(issue.id)] = (
+            issue.name,
+            f"Where agreements on this issue landed, among the runs that reached one: 0 means "
+            f"“{issue.low}”, 100 means “{issue.high}”, and the tick labels are the scenario's "
+            f"waypoints. Bars are stacked by the agreement's form (verbal, written, binding). "
+            f"The dotted line is the status quo, where the issue stays without agreement. "
+            f"{baselines}",
+        )
+    return texts
 
 
 def report_data(results: Results) -> dict[str, Any]:
-    """The figures' data (traces only) keyed by element id: what golden tests compare."""
-    return {
-        key: json.loads(pio.to_json(fig))["data"] for key, fig in report_figures(results).items()
-    }
+    """The figures' traces as plain JSON data, keyed by element id: what golden tests compare."""
+    return {div: json.loads(fig.to_json())["data"] for div, fig in report_figures(results).items()}
 
 
 def render_report(results: Results) -> str:
-    """The report as one HTML string: plotly.js inlined once, fixed element ids, no timestamps."""
-    s = results.scenario
+    """The report as one HTML string: plotly.js inlined once, fixed element ids, no clock."""
+    meta = results.scenario.scenario
+    texts = READING | _issue_texts(results)
+    figures = report_figures(results)
+    e = html.escape
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(s.scenario.title)} — negsim report</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"
-        "padding:0 1em;color:#222}p.read{color:#555;font-size:0.95em}</style>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(meta.title)} — negsim report</title>",
+        f"<style>{STYLE}</style>",
+        "<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
         "</head><body>",
-        f"<h1>{html.escape(s.scenario.title)}</h1>",
-        f"<p>{html.escape(s.scenario.description)}</p>",
-        f"<p>Scenario <code>{html.escape(s.id)}</code> · {results.runs} runs · seed "
-        f"{results.seed} · as of {s.scenario.as_of}</p>",
+        f"<h1>{e(meta.title)}</h1>",
+        f"<p>{e(meta.description)}</p>" if meta.description else "",
+        f"<p>Scenario <code>{e(meta.id)}</code> · as of {meta.as_of.isoformat()} · simulated "
+        f"to {results.scenario.horizon.isoformat()} · {results.runs} runs · seed "
+        f"{results.seed}. The same scenario, runs and seed give the same report.</p>",
+        "<nav><ul>",
+        *(f'<li><a href="#section-{div}">{e(texts[div][0])}</a></li>' for div in figures),
+        "</ul></nav>",
     ]
-    for key, figure in report_figures(results).items():
-        reading = READING.get(
-            key,
-            "Where agreements on this issue landed, on the issue's scale; "
-            "dashed lines mark the deterministic baseline forecasts.",
-        )
-        parts.append(f'<section id="section-{key}">')
-        parts.append(figure.to_html(full_html=False, include_plotlyjs=False, div_id=key))
-        parts.append(f'<p class="read">{html.escape(reading)}</p></section>')
+    for div, figure in figures.items():
+        heading, reading = texts[div]
+        parts += [
+            f'<section id="section-{div}">',
+            f"<h2>{e(heading)}</h2>",
+            f'<p class="read">{e(reading)}</p>',
+            figure.to_html(full_html=False, include_plotlyjs=False, div_id=div),
+            "</section>",
+        ]
     parts.append("</body></html>\n")
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)
 
 
 def write_report(results: Results, path: Path | None = None, *, force: bool = False) -> Path:
-    """Write the report to *path* (default ``reports/<scenario-id>.html``); return where.
+    """Write the report as a self-contained HTML file and return where it went.
 
-    Never overwrites an existing file unless *force*: without a path, a free name
-    (``-2``, ``-3``…) is chosen; with an explicit existing path, it raises NegsimError.
+    Args:
+        results: what :func:`sim.montecarlo.simulate` returned.
+        path: target file; by default ``reports/<scenario-id>.html``.
+        force: replace an existing file.
+
+    Without *force* nothing is overwritten: with no *path*, the first free name of
+    ``<scenario-id>.html``, ``<scenario-id>-2.html``… is used; an explicit *path* that already
+    exists raises :class:`~sim.errors.NegsimError`. The file is written atomically.
     """
     default = Path("reports") / f"{results.scenario.id}.html"
     return write_output(path, default, render_report(results), force=force)

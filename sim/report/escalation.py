@@ -1,0 +1,94 @@
+"""The escalation ladder over the calendar: share of runs on each rung, week by week."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from sim.report.theme import TEMPLATE, escape, rounded
+from sim.results import Results
+
+
+def calendar_dates(as_of: dt.date, days: tuple[float, ...]) -> list[str]:
+    """ISO dates of simulation *days* counted from the scenario's day 0."""
+    return [(as_of + dt.timedelta(days=int(d))).isoformat() for d in days]
+
+
+def escalation_figure(results: Results) -> go.Figure:
+    """Stacked area of the share of runs on each rung at the start of each week.
+
+    Venue dates are marked with dotted vertical lines, labelled with the venue's place.
+    """
+    s = results.scenario
+    figure = go.Figure()
+    figure.update_layout(
+        title="Escalation over the calendar: share of runs on each rung",
+        template=TEMPLATE,
+        hovermode="x unified",
+        xaxis={"type": "date", "title": "week starting"},
+        yaxis={"tickformat": ".0%", "range": [0, 1], "title": "share of runs"},
+        legend={"traceorder": "reversed", "title": "rung"},
+    )
+    if s.escalation is None:
+        figure.add_annotation(
+            text="This scenario has no escalation ladder.", showarrow=False, x=0.5, y=0.5,
+            xref="paper", yref="paper",
+        )  # fmt: skip
+        return figure
+    rungs = s.escalation.ladder
+    x = calendar_dates(s.scenario.as_of, results.weeks)
+    colours = sample_colorscale("YlOrRd", list(np.linspace(0.0, 1.0, len(rungs))))
+    levels = results.table.level_by_week
+    for r, rung in enumerate(rungs):
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=rounded((levels == r).mean(axis=0)),
+                name=escape(rung.label),
+                stackgroup="rungs",
+                mode="lines",
+                line={"width": 0.5, "color": colours[r], "shape": "hv"},
+                hovertemplate="%{y:.1%}",
+            )
+        )
+    tiers = label_tiers(
+        [((v.date - s.scenario.as_of).days, len(v.place)) for v in s.venues],
+        span_days=max(results.weeks[-1], 1.0),
+    )
+    for venue, tier in zip(s.venues, tiers, strict=True):
+        day = venue.date.isoformat()
+        figure.add_vline(x=day, line_dash="dot", line_color="grey", line_width=1)
+        figure.add_annotation(
+            x=day,
+            y=1.0 + 0.07 * tier,
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            text=escape(venue.place),
+            hovertext=f"{escape(venue.name)}, {venue.date:%d %b %Y}",
+            showarrow=False,
+            font={"size": 10},
+        )
+    figure.update_layout(margin={"t": 90 + 25 * (max(tiers, default=0) + 1)})
+    return figure
+
+
+def label_tiers(labels: list[tuple[float, int]], span_days: float) -> list[int]:
+    """Rows for venue labels (day, characters) so that labels close in time do not overlap.
+
+    Why: meetings often fall days apart; a label runs about 6.5 px per character on a plot
+    about 750 px wide, so its extent in days depends on the calendar's span.
+    """
+    days_per_char = 6.5 * span_days / 750
+    ends: list[float] = []
+    tiers = []
+    for day, chars in labels:
+        tier = next((t for t, end in enumerate(ends) if end < day), len(ends))
+        if tier == len(ends):
+            ends.append(0.0)
+        ends[tier] = day + (chars + 2) * days_per_char
+        tiers.append(tier)
+    return tiers

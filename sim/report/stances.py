@@ -1,0 +1,80 @@
+"""The scenario's inputs as a heatmap: each actor's position on each issue, with its evidence."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from sim.report.theme import TEMPLATE, escape, wrap
+from sim.results import Results
+from sim.scenario import Actor, Evidenced, Issue, RedLine
+
+QUOTE_WIDTH = 70
+"""Characters per hover line: long quotes are wrapped, never cut."""
+
+
+def _red_line(red: RedLine | None) -> str:
+    if red is None:
+        return "none"
+    text = f"accepts {red.low:g}–{red.high:g}"
+    return text + (f", only in {red.form.value} form or stronger" if red.form else "")
+
+
+def _evidence(stance: Evidenced) -> list[str]:
+    lines = [f"“{wrap(c.quote, QUOTE_WIDTH, lines=20)}” ({escape(c.source)})" for c in stance.cites]
+    if stance.assumption:
+        lines.append(f"assumption: {wrap(stance.assumption, QUOTE_WIDTH, lines=20)}")
+    return lines
+
+
+def stance_hover(actor: Actor, issue: Issue) -> str:
+    """Hover text of one cell: salience, red line, and the quoted evidence or the assumption."""
+    stance = actor.stances[issue.id]
+    lines = [
+        f"<b>{escape(actor.name)} on {escape(issue.name)}</b>",
+        f"position {stance.position:g}, salience {stance.salience:g}",
+        f"red line: {_red_line(stance.red_line)}",
+        *_evidence(stance),
+    ]
+    if stance.red_line is not None:
+        lines += [f"red line evidence: {line}" for line in _evidence(stance.red_line)]
+    return "<br>".join(lines)
+
+
+def stance_figure(results: Results) -> go.Figure:
+    """Actors × issues: stated positions as colour and number; evidence on hover."""
+    s = results.scenario
+    figure = go.Figure(
+        go.Heatmap(
+            z=[[a.stances[i.id].position for i in s.issues] for a in s.actors],
+            x=[i.id for i in s.issues],
+            y=[a.id for a in s.actors],
+            text=[[f"{a.stances[i.id].position:g}" for i in s.issues] for a in s.actors],
+            texttemplate="%{text}",
+            customdata=[[stance_hover(a, i) for i in s.issues] for a in s.actors],
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale="RdBu_r",
+            zmin=0,
+            zmax=100,
+            colorbar={"title": "position"},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    figure.update_layout(
+        title="Stances: each actor's position on each issue's 0–100 scale (hover for evidence)",
+        template=TEMPLATE,
+        height=220 + 50 * len(s.actors),
+        xaxis={
+            "tickmode": "array",
+            "tickvals": [i.id for i in s.issues],
+            "ticktext": [wrap(i.name, 18) for i in s.issues],
+        },
+        yaxis={
+            "tickmode": "array",
+            "tickvals": [a.id for a in s.actors],
+            "ticktext": [escape(a.name) for a in s.actors],
+            "autorange": "reversed",
+        },
+        hoverlabel={"align": "left"},
+    )
+    return figure

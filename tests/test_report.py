@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from golden import check_golden
+from plotly.offline import get_plotlyjs
+
+from sim.errors import NegsimError
+from sim.loader import load_scenario
+from sim.montecarlo import simulate
+from sim.report import report_data, report_figures, write_report
+from sim.report.escalation import label_tiers
+from sim.report.html import render_report
+from sim.report.stances import stance_hover
+from sim.results import Results
+
+TESTS = Path(__file__).resolve().parent
+GOLDEN = TESTS / "testdata" / "test_report" / "report_data.json"
+FIXED_IDS = ["outcomes", "primary", "escalation", "issue-toll", "issue-dam", "convergence"]
+
+
+@pytest.fixture(scope="module")
+def results() -> Results:
+    return simulate(load_scenario(TESTS / "testdata" / "tiny" / "tiny.yaml"), runs=300, seed=7)
+
+
+def _rounded(value: Any, digits: int = 6) -> Any:
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, list):
+        return [_rounded(v, digits) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v, digits) for k, v in value.items()}
+    return value
+
+
+def test_report_data_matches_the_golden_file(results: Results, update_golden: bool) -> None:
+    actual = _rounded(report_data(results))
+    if update_golden or not GOLDEN.exists():
+        check_golden(GOLDEN, json.dumps(actual, indent=1, sort_keys=True) + "\n", update_golden)
+        return
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert sorted(actual) == sorted(expected)
+    for div_id, traces in expected.items():
+        assert _rounded(actual[div_id], 4) == _rounded(traces, 4), (
+            f"figure {div_id!r} differs from {GOLDEN}; rerun with --update-golden if intended"
+        )
+
+
+def test_figures_have_fixed_ids_in_page_order(results: Results) -> None:
+    assert list(report_figures(results)) == [*FIXED_IDS, "stances"]
+
+
+def test_report_data_is_plain_json(results: Results) -> None:
+    data = report_data(results)
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_share_bars_carry_asymmetric_wilson_intervals(results: Results) -> None:
+    (bars,) = report_data(results)["outcomes"]
+    low, high = results.interval("toll-deal")
+    share = results.share("toll-deal")
+    assert bars["x"][0] == pytest.approx(share, abs=1e-6)
+    assert bars["error_x"]["arrayminus"][0] == pytest.approx(share - low, abs=1e-6)
+    assert bars["error_x"]["array"][0] == pytest.approx(high - share, abs=1e-6)
+    assert bars["y"] == ["Toll agreed", "High dam, written", "War"]
+
+
+def test_escalation_bands_stack_to_one_on_calendar_dates(results: Results) -> None:
+    traces = report_data(results)["escalation"]
+    assert [t["name"] for t in traces] == ["Calm", "Threats", "Blockade", "War"]
+    assert traces[0]["x"][:2] == ["2030-01-01", "2030-01-08"]
+    for week in range(len(results.weeks)):
+        assert sum(t["y"][week] for t in traces) == pytest.approx(1.0)
+
+
+def test_venues_are_marked_on_the_escalation_calendar(results: Results) -> None:
+    layout = report_figures(results)["escalation"].layout
+    assert [s.x0 for s in layout.shapes] == ["2030-01-10", "2030-02-01"]
+    assert [a.text for a in layout.annotations] == ["Delta", "Source"]
+
+
+def test_venue_labels_close_in_time_take_separate_rows() -> None:
+    assert label_tiers([(1, 6), (3, 8), (4, 6), (60, 6), (62, 6)], span_days=170) == [
+        0,
+        1,
+        2,
+        0,
+        1,
+    ]
+
+
+def test_issue_histogram_uses_waypoints_as_ticks_and_counts_every_agreement(
+    results: Results,
+) -> None:
+    figure = report_figures(results)["issue-toll"]
+    ticks = list(figure.layout.xaxis.ticktext)
+    assert [t.split("<br>", 1)[1] for t in ticks] == [
+        "No toll",
+        "Toll on half the<br>trade",
+        "Toll on all<br>river trade",
+    ]
+    total = sum(sum(trace.y) for trace in figure.data)
+    assert total == int((results.table.agreement_form[:, 0] >= 0).sum())
+    assert [trace.name for trace in figure.data] == ["verbal", "written", "binding"]
+
+
+def test_issue_histogram_marks_status_quo_and_each_baseline(results: Results) -> None:
+    figure = report_figures(results)["issue-toll"]
+    assert len(figure.layout.shapes) == 1 + len(results.baselines["toll"])
+    assert figure.layout.shapes[0].x0 == 0.0
+    labels = [a.text.rsplit(" ", 1)[0] for a in figure.layout.annotations]
+    assert labels == ["status quo", "weighted median", "weighted mean", "EU model"]
+
+
+def test_issue_histogram_without_baselines_marks_only_the_status_quo(results: Results) -> None:
+    bare = dataclasses.replace(results, baselines={})
+    figure = report_figures(bare)["issue-dam"]
+    assert len(figure.layout.shapes) == 1
+
+
+def test_convergence_uses_a_log_axis_of_runs(results: Results) -> None:
+    figure = report_figures(results)["convergence"]
+    assert figure.layout.xaxis.type == "log"
+    assert figure.data[0].x[-1] == results.runs
+
+
+def test_stance_hover_shows_quotes_with_source_or_the_assumption(results: Results) -> None:
+    north, south = results.scenario.actors[:2]
+    toll = results.scenario.issues[0]
+    cited = stance_hover(north, toll)
+    assert "“would never accept a toll above half of the river trade” (wire)" in cited
+    assert "salience 0.8" in cited
+    assert "red line: accepts 0–50" in cited
+    assert "assumption: South profits from a toll." in stance_hover(south, toll)
+
+
+def test_scenario_text_is_escaped_in_figures_and_page(results: Results) -> None:
+    s = results.scenario
+    meta = s.scenario.model_copy(update={"title": "A <b>bold</b> & plan"})
+    outcome = s.outcomes[0].model_copy(update={"label": "<i>toll</i>"})
+    odd = dataclasses.replace(
+        results,
+        scenario=s.model_copy(update={"scenario": meta, "outcomes": (outcome, *s.outcomes[1:])}),
+    )
+    page = render_report(odd)
+    assert "<h1>A &lt;b&gt;bold&lt;/b&gt; &amp; plan</h1>" in page
+    assert "<b>bold</b>" not in page
+    assert report_data(odd)["outcomes"][0]["y"][0] == "&lt;i&gt;toll&lt;/i&gt;"
+
+
+def test_write_report_inlines_plotly_once_and_every_figure(
+    results: Results, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = write_report(results)
+    assert path == Path("reports") / "tiny.html"
+    page = path.read_text(encoding="utf-8")
+    assert page.count(get_plotlyjs()[:2000]) == 1
+    assert page.count("plotly.js v") == 1
+    for div_id in [*FIXED_IDS, "stances"]:
+        assert page.count(f'id="{div_id}"') == 1
+    assert "River talks" in page and "300 runs" in page and "seed 7" in page
+    assert 'src="http' not in page
+
+
+def test_the_page_is_deterministic(results: Results, tmp_path: Path) -> None:
+    first = write_report(results, tmp_path / "a.html")
+    second = write_report(results, tmp_path / "b.html")
+    assert first.read_bytes() == second.read_bytes()
+    ids = re.findall(rb'<div id="([^"]+)" class="plotly-graph-div"', first.read_bytes())
+    assert [i.decode() for i in ids] == [*FIXED_IDS, "stances"]
+
+
+def test_default_name_is_never_reused(
+    results: Results, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    first = write_report(results)
+    first.write_text("earlier report", encoding="utf-8")
+    second = write_report(results)
+    assert second == Path("reports") / "tiny-2.html"
+    assert first.read_text(encoding="utf-8") == "earlier report"
+    assert write_report(results, force=True) == first
+    assert first.read_text(encoding="utf-8") != "earlier report"
+
+
+def test_an_existing_explicit_path_needs_force(results: Results, tmp_path: Path) -> None:
+    target = tmp_path / "mine.html"
+    target.write_text("keep me", encoding="utf-8")
+    with pytest.raises(NegsimError, match="already exists"):
+        write_report(results, target)
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert write_report(results, target, force=True) == target
+    assert "plotly-graph-div" in target.read_text(encoding="utf-8")
+
+
+def test_report_and_summary_read_only_results_and_the_scenario() -> None:
+    sim_dir = TESTS.parent / "sim"
+    mine = [sim_dir / "summary.py"] + [
+        sim_dir / "report" / f"{name}.py"
+        for name in ("figures", "escalation", "stances", "theme", "html")
+    ]
+    allowed = {"sim.results", "sim.scenario", "sim.files", "sim.errors", "sim.vocabulary"}
+    for path in mine:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith("simpy"), path
+                if name.startswith("sim.") and not name.startswith("sim.report."):
+                    assert name in allowed, f"{path.name} imports {name}"
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs a headless chromium")
+def test_every_figure_draws_offline_in_a_headless_browser(results: Results, tmp_path: Path) -> None:
+    page = write_report(results, tmp_path / "report.html")
+    dom = subprocess.run(
+        [
+            "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+            "--virtual-time-budget=10000", "--dump-dom", page.resolve().as_uri(),
+        ],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    for div_id in [*FIXED_IDS, "stances"]:
+        opening = re.search(rf'<div id="{div_id}"[^>]*>', dom)
+        assert opening is not None and "js-plotly-plot" in opening.group(0), div_id
+    assert dom.count('class="main-svg"') >= 2 * len(FIXED_IDS)
