@@ -1,81 +1,186 @@
-"""The classic BDM data-set format: a CSV with columns actor, capability, position, salience.
+"""The classic BDM data-set format: one issue as a CSV of actor, capability, position, salience.
 
-Salience is on 0–100 as in the published tables; it is divided by 100 on reading.
+The first line is a header naming the four columns (any case, any order; nothing else). Salience
+is on 0–100 as in the published tables (bdm.md §6) and is divided by 100 on reading. Every bad
+cell is reported at its line and column, all at once, as a :class:`~sim.errors.ScenarioError`.
 """
 
 from __future__ import annotations
 
-import csv
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from sim.errors import Problem, ScenarioError
-from sim.expected_utility import FloatArray
+
+FloatArray = npt.NDArray[np.float64]
 
 COLUMNS = ("actor", "capability", "position", "salience")
+"""The header's column names (compared case-insensitively)."""
+_LIMITS = {
+    "capability": (0.0, math.inf, "a number ≥ 0"),
+    "position": (-math.inf, math.inf, "a finite number"),
+    "salience": (0.0, 100.0, "a number from 0 to 100"),
+}
+"""Allowed range of each numeric column, and how to say it."""
+_CELL = re.compile(r'\s*"((?:[^"]|"")*)"\s*(?=,|$)|([^,"]*)(?=,|$)')
+"""One CSV cell: double-quoted (with "" for a quote) or bare, up to the next comma."""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class BdmData:
-    """One issue's actors with capability, position and salience (0–1)."""
+    """One issue's actors, in file order, with read-only arrays."""
 
     name: str
+    """The file name without its suffix."""
     actors: tuple[str, ...]
     capability: FloatArray
     position: FloatArray
     salience: FloatArray
+    """Salience as a probability in [0, 1] (the file's value / 100)."""
 
 
-def read_bdm_csv(path: Path) -> BdmData:
-    """Read a BDM data set; every bad cell is reported at its line and column.
+class _Cells:
+    """The cells of one line with their 1-based columns, or where the line stops being CSV."""
+
+    def __init__(self, line: str) -> None:
+        self.values: list[str] = []
+        self.columns: list[int] = []
+        self.error_column = 0
+        position = 0
+        while position <= len(line):
+            match = _CELL.match(line, position)
+            if match is None:
+                self.error_column = position + 1
+                return
+            quoted, bare = match.groups()
+            if quoted is not None:
+                self.values.append(quoted.replace('""', '"'))
+                self.columns.append(match.start(1))  # the opening quote, 1-based
+            else:
+                self.values.append(bare.strip())
+                self.columns.append(match.start(2) + len(bare) - len(bare.lstrip()) + 1)
+            position = match.end() + 1
+
+
+def read_bdm_csv(path: str | Path) -> BdmData:
+    """Read a BDM data set, reporting every bad cell at ``file:line:column``.
 
     Raises:
-        ScenarioError: unreadable file, wrong header, or a cell that is not a valid number.
+        ScenarioError: the file cannot be read, the header is wrong, or cells are missing, extra,
+            not numbers, out of range (capability ≥ 0, salience 0–100) or repeat an actor.
     """
     file = str(path)
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError.single(file, f"cannot read the file: {error}") from None
-    rows = list(csv.reader(lines))
-    if not rows or tuple(c.strip().lower() for c in rows[0]) != COLUMNS:
-        raise ScenarioError.single(file, f"the header must be: {','.join(COLUMNS)}")
+        data = Path(path).read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as error:
+        raise ScenarioError.single(file, f"cannot read the file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        at_line = data.count(b"\n", 0, error.start) + 1
+        at_column = error.start - data.rfind(b"\n", 0, error.start)
+        raise ScenarioError.single(file, "not UTF-8 text", at_line, at_column) from None
+    lines = text.splitlines()
+    order = _header(file, lines[0] if lines else "")
     problems: list[Problem] = []
+    seen: dict[str, int] = {}
     actors: list[str] = []
     values: list[list[float]] = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(COLUMNS):
-            problems.append(Problem(file, number, 1, "", f"expected {len(COLUMNS)} columns"))
-            continue
-        actors.append(row[0].strip())
-        parsed: list[float] = []
-        column = len(row[0]) + 2
-        for name, cell in zip(COLUMNS[1:], row[1:], strict=True):
-            try:
-                value = float(cell)
-                limits = {"capability": (0, None), "position": (None, None), "salience": (0, 100)}
-                low, high = limits[name]
-                if (
-                    (low is not None and value < low)
-                    or (high is not None and value > high)
-                    or not np.isfinite(value)
-                ):
-                    raise ValueError
-            except ValueError:
-                problems.append(
-                    Problem(file, number, column, name, f"not a valid {name}: {cell!r}")
-                )
-                value = 0.0
-            parsed.append(value)
-            column += len(cell) + 1
-        values.append(parsed)
-    if len(actors) < 2 and not problems:
-        problems.append(Problem(file, 1, 1, "", "a data set needs at least two actors"))
+    for number, line in enumerate(lines[1:], start=2):
+        row = _row(file, number, line, order, seen, problems) if line.strip() else None
+        if row is not None:
+            actors.append(row[0])
+            values.append(row[1])
+    if len(seen) < 2 and not problems:
+        problems.append(Problem(file, max(len(lines), 1), 1, "", "need at least two actors"))
     if problems:
         raise ScenarioError(problems)
-    table = np.array(values, dtype=np.float64)
-    return BdmData(Path(path).stem, tuple(actors), table[:, 0], table[:, 1], table[:, 2] / 100)
+    capability, position, salience = np.array(values, dtype=np.float64).T
+    salience = salience / 100
+    for array in (capability, position, salience):
+        array.setflags(write=False)
+    return BdmData(Path(path).stem, tuple(actors), capability, position, salience)
+
+
+def _header(file: str, line: str) -> list[str]:
+    """The column names in file order, or a ScenarioError locating what is wrong with them."""
+    cells = _Cells(line)
+    names = [v.lower() for v in cells.values]
+    expected = ", ".join(COLUMNS)
+    if cells.error_column or not set(names) & set(COLUMNS):
+        message = f"the first line must be the header: {expected}"
+        raise ScenarioError.single(file, message, 1, cells.error_column or 1, "header")
+    problems = [
+        Problem(file, 1, column, "header", f"unknown column {name!r}; expected {expected}")
+        for name, column in zip(names, cells.columns, strict=True)
+        if name not in COLUMNS
+    ]
+    problems += [
+        Problem(file, 1, column, "header", f"column {name!r} appears twice")
+        for k, (name, column) in enumerate(zip(names, cells.columns, strict=True))
+        if name in COLUMNS and name in names[:k]
+    ]
+    problems += [
+        Problem(file, 1, len(line) + 1, "header", f"missing column {name!r}")
+        for name in COLUMNS
+        if name not in names
+    ]
+    if problems:
+        raise ScenarioError(problems)
+    return names
+
+
+def _row(
+    file: str,
+    number: int,
+    line: str,
+    order: list[str],
+    seen: dict[str, int],
+    problems: list[Problem],
+) -> tuple[str, list[float]] | None:
+    """One actor's name and [capability, position, salience], or None after adding problems."""
+    cells = _Cells(line)
+    if cells.error_column:
+        problems.append(Problem(file, number, cells.error_column, "", "unbalanced quote"))
+        return None
+    before = len(problems)
+    if len(cells.values) > len(order):
+        message = f"extra cell: the header names {len(order)} columns"
+        problems.append(Problem(file, number, cells.columns[len(order)], "", message))
+    found = dict(zip(order, zip(cells.values, cells.columns, strict=False), strict=False))
+    actor = found.get("actor", ("", 0))[0]
+    numbers: list[float] = []
+    for name in COLUMNS:
+        where = f"{actor}.{name}" if actor and name != "actor" else name
+        if name not in found:
+            problems.append(Problem(file, number, len(line) + 1, where, f"missing {name}"))
+            continue
+        cell, column = found[name]
+        problem = _check(name, cell, seen)
+        if problem:
+            problems.append(Problem(file, number, column, where, problem))
+        elif name != "actor":
+            numbers.append(float(cell))
+    if actor:
+        seen.setdefault(actor, number)
+    return (actor, numbers) if len(problems) == before else None
+
+
+def _check(name: str, cell: str, seen: dict[str, int]) -> str:
+    """What is wrong with one cell, or "" if nothing."""
+    if name == "actor":
+        if not cell:
+            return "the actor needs a name"
+        return f"actor {cell!r} already appears on line {seen[cell]}" if cell in seen else ""
+    try:
+        value = float(cell)
+    except ValueError:
+        return f"{name} must be a number, not {cell!r}"
+    low, high, allowed = _LIMITS[name]
+    if not math.isfinite(value) or not low <= value <= high:
+        return f"{name} must be {allowed}, not {cell!r}"
+    return ""

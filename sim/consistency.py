@@ -34,7 +34,7 @@ def _duplicates(items: Sequence[BaseModel], section: KeyPath, key: str = "id") -
     for index, item in enumerate(items):
         value = getattr(item, key)
         if value in seen:
-            yield (*section, index, key), f"duplicate id {value!r}"
+            yield (*section, index, key), f"duplicate {key} {value!r}"
         seen.add(value)
 
 
@@ -89,6 +89,9 @@ def _condition(c: Condition, path: KeyPath, s: Scenario) -> Iterator[Finding]:
             rung = getattr(c.escalation, bound)
             if rung is not None and rungs:
                 yield from _unknown(rung, rungs, (*path, "escalation", bound), "rung")
+        low, high = c.escalation.min, c.escalation.max
+        if low in rungs and high in rungs and rungs.index(low) > rungs.index(high):
+            yield (*path, "escalation"), f"min rung {low!r} lies above max rung {high!r}"
     elif isinstance(c, FinalPosition):
         yield from _unknown(c.position.actor, actors, (*path, "position", "actor"), "actor")
         yield from _unknown(c.position.issue, issues, (*path, "position", "issue"), "issue")
@@ -124,6 +127,8 @@ def _calendar(s: Scenario) -> Iterator[Finding]:
     for v, venue in enumerate(s.venues):
         for p, actor in enumerate(venue.participants):
             yield from _unknown(actor, actors, ("venues", v, "participants", p), "actor")
+            if actor in venue.participants[:p]:
+                yield ("venues", v, "participants", p), f"{actor!r} is listed twice"
         for k, issue in enumerate(venue.issues):
             yield from _unknown(issue, issues, ("venues", v, "issues", k), "issue")
         if venue.date < s.scenario.as_of:

@@ -1,160 +1,37 @@
-"""Bueno de Mesquita's expected-utility model as pure numpy functions (no SimPy, no I/O).
+"""Bueno de Mesquita's expected-utility model: offers, choices and rounds (bdm.md §2.6–2.8).
 
-Follows ``bdm.md`` (after Scholz, Calbert & Smith 2011). Every reading the paper leaves open
-(A1–A12) is a field of :class:`EUConfig`; the default reproduces the published Table 2 and
-:meth:`EUConfig.printed` gives the equations as printed.
+The equations live in :mod:`sim.eu_equations` and are re-exported here, so this module is the
+model's one public face: :func:`round_offers` and :func:`choose_offers` are the decision rule the
+negotiation engine uses, and :func:`run_rounds` is the deterministic forecast. The default
+:class:`EUConfig` reproduces the published Table 2; :meth:`EUConfig.printed` gives the equations
+as printed. No SimPy, no I/O.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-KINDS = ("conflict", "compromise", "capitulate")
-
-
-@dataclass(frozen=True)
-class EUConfig:
-    """The model's open choices (bdm.md §4), replication reading by default."""
-
-    probability: Literal["scholz_code", "printed"] = "scholz_code"
-    """A1: win probability, §2.3 form (b) (replication) or eq. 31 as printed (a)."""
-    target_salience: Literal["target", "challenger"] = "target"
-    """A2: salience in E(U_ij): the target's (s_j), or the challenger's as eq. 25b prints."""
-    viewer_exponent: Literal["viewer", "own"] = "viewer"
-    """A3: exponent for the other side's EU: the judging actor's r_i, or each side's own r."""
-    selection: Literal["lowest_weighted_point", "least_move"] = "lowest_weighted_point"
-    """A6: choice among compromise offers (§2.7)."""
-    t_rule: Literal["always_one", "cases"] = "always_one"
-    """A8: T ≡ 1, or T = 1 iff |x_i − μ| < |x_i − x_j|."""
-    span: Literal["initial", "per_round"] = "initial"
-    """A11: Δ from the initial positions or recomputed each round."""
-    q: float = 1.0
-    """Q, the probability the status quo holds when i does not challenge (§3)."""
-
-    @classmethod
-    def printed(cls) -> EUConfig:
-        """The equations as printed (eq. 31, eq. 25b, own exponents, the §6.2 text rule)."""
-        return cls(
-            probability="printed",
-            target_salience="challenger",
-            viewer_exponent="own",
-            selection="least_move",
-            t_rule="cases",
-        )
-
-
-def weighted_median(position: FloatArray, weight: FloatArray) -> float:
-    """The Condorcet winner among actor positions under weighted linear votes (§2.1).
-
-    Ties go to the lower position (a convention of the spec).
-    """
-    candidates = np.unique(position)
-    distance = np.abs(position[:, None] - candidates[None, :])
-    # votes[j, k] = Σ_i w_i (|x_i − c_k| − |x_i − c_j|): support for c_j over c_k
-    votes = (weight[:, None, None] * (distance[:, None, :] - distance[:, :, None])).sum(axis=0)
-    winners = np.flatnonzero((votes >= -1e-12).all(axis=1))
-    if winners.size:
-        return float(candidates[winners[0]])
-    return float(candidates[np.argmax(votes.sum(axis=1))])
-
-
-def weighted_mean(position: FloatArray, weight: FloatArray) -> float:
-    """Σ w x / Σ w, the mean that reproduces Table 2 (A9); the plain mean if no one has weight."""
-    total = float(weight.sum())
-    return float((weight * position).sum() / total) if total > 0 else float(position.mean())
-
-
-def win_probability(
-    position: FloatArray, weight: FloatArray, exponent: FloatArray, span: float, form: str
-) -> FloatArray:
-    """P[i, j]: probability that i prevails over j (§2.3), zero where x_i = x_j."""
-    if form == "printed":
-        arg = np.abs(position[:, None, None] - position[None, None, :]) - np.abs(
-            position[:, None, None] - position[None, :, None]
-        )  # arg[k, i, j] = |x_k − x_j| − |x_k − x_i|
-        num = (weight[:, None, None] * np.maximum(arg, 0.0)).sum(axis=0)
-        den = (weight[:, None, None] * np.abs(arg)).sum(axis=0)
-        p = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-    else:
-        scaled = (np.abs(position[:, None] - position[None, :]) / span) ** exponent[:, None]
-        votes = weight[:, None, None] * (scaled[:, None, :] - scaled[:, :, None])  # a_k(i, j)
-        total = np.abs(votes).sum()
-        p = np.maximum(votes, 0.0).sum(axis=0) / total if total > 0 else np.zeros(votes.shape[1:])
-    p[position[:, None] == position[None, :]] = 0.0
-    return np.asarray(p, dtype=np.float64)
-
-
-def _u(base: FloatArray, exponent: FloatArray) -> FloatArray:
-    return np.asarray(2.0 - 4.0 * np.maximum(base, 0.0) ** exponent)
-
-
-def basic_utilities(
-    d_ij: FloatArray, d_imu: FloatArray, exponent: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """U_s, U_f, U_b, U_w, U_sq (§2.2), with negative bases guarded."""
-    return (
-        _u(0.5 - 0.5 * d_ij, exponent),
-        _u(0.5 + 0.5 * d_ij, exponent),
-        _u(0.5 - 0.25 * (d_imu + d_ij), exponent),
-        _u(0.5 + 0.25 * (d_imu + d_ij), exponent),
-        _u(np.full_like(d_ij, 0.5), exponent),
-    )
-
-
-def expected_utilities(
-    position: FloatArray,
-    salience: FloatArray,
-    probability: FloatArray,
-    median: float,
-    exponent: FloatArray,
-    span: float,
-    config: EUConfig,
-) -> FloatArray:
-    """E[i, j] = E(U_ij), i challenging j, evaluated with exponent[i, j] (§2.4)."""
-    d_ij = np.abs(position[:, None] - position[None, :]) / span
-    d_imu = np.broadcast_to((np.abs(position - median) / span)[:, None], d_ij.shape)
-    u_s, u_f, u_b, u_w, u_sq = basic_utilities(d_ij, d_imu, exponent)
-    resist = salience[None, :] if config.target_salience == "target" else salience[:, None]
-    if config.t_rule == "always_one":
-        t = np.ones_like(d_ij)
-    else:
-        closer = np.abs(position - median)[:, None] < np.abs(position[:, None] - position[None, :])
-        t = closer.astype(np.float64)
-    q = config.q
-    eu = (
-        resist * (probability * u_s + (1 - probability) * u_f)
-        + (1 - resist) * u_s
-        - q * u_sq
-        - (1 - q) * (t * u_b + (1 - t) * u_w)
-    )
-    np.fill_diagonal(eu, 0.0)
-    return np.asarray(eu, dtype=np.float64)
-
-
-def risk_exponents(
-    position: FloatArray,
-    capability: FloatArray,
-    salience: FloatArray,
-    median: float,
-    span: float,
-    config: EUConfig,
-) -> FloatArray:
-    """r_i ∈ [0.5, 2] from how much the others gain by challenging i (§2.5, pass 1)."""
-    n = len(position)
-    ones = np.ones(n)
-    p = win_probability(position, capability * salience, ones, span, config.probability)
-    eu = expected_utilities(position, salience, p, median, np.ones((n, n)), span, config)
-    security = eu.sum(axis=0)  # S_i = Σ_{j≠i} E(U_ji); the diagonal is zero
-    high, low = security.max(), security.min()
-    if high - low <= 1e-15:
-        return ones
-    r_scaled = (2 * security - high - low) / (high - low)
-    return np.asarray((1 - r_scaled / 3) / (1 + r_scaled / 3), dtype=np.float64)
+from sim.eu_equations import KINDS as KINDS
+from sim.eu_equations import REGIONS as REGIONS
+from sim.eu_equations import TIE_TOLERANCE as TIE_TOLERANCE
+from sim.eu_equations import DyadUtilities as DyadUtilities
+from sim.eu_equations import EUConfig as EUConfig
+from sim.eu_equations import FloatArray as FloatArray
+from sim.eu_equations import IntArray as IntArray
+from sim.eu_equations import Kind as Kind
+from sim.eu_equations import basic_utilities as basic_utilities
+from sim.eu_equations import classify_dyads as classify_dyads
+from sim.eu_equations import dyad_utilities as dyad_utilities
+from sim.eu_equations import expected_utilities as expected_utilities
+from sim.eu_equations import mean_weight as mean_weight
+from sim.eu_equations import others_view as others_view
+from sim.eu_equations import risk_exponents as risk_exponents
+from sim.eu_equations import weighted_mean as weighted_mean
+from sim.eu_equations import weighted_median as weighted_median
+from sim.eu_equations import win_probability as win_probability
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,44 +40,37 @@ class Offer:
 
     mover: int
     counterpart: int
-    kind: str
-    """conflict, compromise or capitulate (§2.6, the mover's "−" rows)."""
+    kind: Kind
+    """conflict, compromise or capitulate: the mover's "-" region (§2.6)."""
     start: float
     """The mover's position."""
     end: float
-    """Where the mover goes."""
+    """Where the mover would go: the counterpart's position, or part way for a compromise."""
     toward: float
     """The counterpart's position."""
     a: float
     """E(U_ij): the mover's expected utility of challenging the counterpart."""
     b: float
-    """E(U_ji): the counterpart's utility of challenging the mover, as the mover sees it."""
+    """E(U_ji): the counterpart's EU of challenging the mover, as the mover judges it (A3)."""
 
 
-def dyad_utilities(
-    position: FloatArray,
-    capability: FloatArray,
-    salience: FloatArray,
-    config: EUConfig,
-    span: float | None = None,
-) -> tuple[FloatArray, FloatArray, FloatArray, float]:
-    """(a, b, r, μ): a[i, j] = E(U_ij) and b[i, j] = E(U_ji), both as i judges them (§2.4–2.5)."""
-    weight = capability * salience
-    width = span if span is not None else float(position.max() - position.min())
-    width = width if width > 0 else 1.0
-    median = weighted_median(position, weight)
-    r = risk_exponents(position, capability, salience, median, width, config)
-    n = len(position)
-    p = win_probability(position, weight, r, width, config.probability)
-    mine = np.broadcast_to(r[:, None], (n, n))
-    a = expected_utilities(position, salience, p, median, mine, width, config)
-    if config.viewer_exponent == "viewer":
-        b = expected_utilities(
-            position, salience, p, median, np.broadcast_to(r[None, :], (n, n)), width, config
-        ).T
-    else:
-        b = a.T.copy()
-    return a, np.asarray(b), r, median
+def _own_moves(
+    position: FloatArray, dyads: DyadUtilities, config: EUConfig
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """Per dyad: the KINDS index of i's own move toward j (−1: none), its end and §2.7 key (A6)."""
+    a, b = dyads.a, dyads.b
+    regions = classify_dyads(a, b, config)
+    x_i, x_j = position[:, None], position[None, :]
+    kind = np.select([regions == f"{k}-" for k in KINDS], [0, 1, 2], -1).astype(np.intp)
+    kind[x_i == x_j] = -1  # no offer between actors at the same position (§2.6)
+    ratio = np.abs(np.divide(a, b, out=np.zeros_like(a), where=kind == 1))
+    end = np.where(kind == 1, x_i + (x_j - x_i) * ratio, np.broadcast_to(x_j, a.shape))
+    end = np.clip(end, np.minimum(x_i, x_j), np.maximum(x_i, x_j))
+    key = np.abs(end - x_i)
+    if config.selection == "lowest_weighted_point":
+        weighted = (np.abs(a) * x_i + np.abs(b) * x_j) / np.maximum(np.abs(a) + np.abs(b), 1e-300)
+        key = np.where(kind == 1, weighted, key)
+    return kind, end, key
 
 
 def round_offers(
@@ -210,60 +80,91 @@ def round_offers(
     config: EUConfig,
     span: float | None = None,
 ) -> tuple[Offer, ...]:
-    """Every move an actor would make toward another this round (its "−" rows, §2.6)."""
-    a, b, _, _ = dyad_utilities(position, capability, salience, config, span)
-    offers = []
-    for i in range(len(position)):
-        for j in range(len(position)):
-            if i == j or position[i] == position[j]:
-                continue
-            ai, bi = float(a[i, j]), float(b[i, j])
-            xi, xj = float(position[i]), float(position[j])
-            if ai > 0 and bi > 0 and bi > ai:
-                offers.append(Offer(i, j, "conflict", xi, xj, xj, ai, bi))
-            elif ai < 0 < bi and bi > abs(ai):
-                end = xi + (xj - xi) * abs(ai / bi)
-                offers.append(Offer(i, j, "compromise", xi, end, xj, ai, bi))
-            elif ai < 0 < bi:
-                offers.append(Offer(i, j, "capitulate", xi, xj, xj, ai, bi))
-    return tuple(offers)
+    """Every move an actor would make toward another this round, mover by mover (§2.4–2.6).
+
+    An offer is the mover's own "-" region of the dyad, judged with its own r; the counterpart
+    is who proposes it in a negotiation. Δ is *span*, or the current range of positions.
+    """
+    dyads = dyad_utilities(position, capability, salience, config, span)
+    kind, end, _ = _own_moves(position, dyads, config)
+    return tuple(
+        _offer(position, dyads, kind, end, int(i), int(j)) for i, j in np.argwhere(kind >= 0)
+    )
 
 
-def choose_offers(offers: tuple[Offer, ...], n: int, config: EUConfig) -> list[Offer | None]:
-    """Each actor's chosen offer: conflict, then compromise, then capitulation (§2.7)."""
+def _offer(
+    x: FloatArray, dyads: DyadUtilities, kind: IntArray, end: FloatArray, i: int, j: int
+) -> Offer:
+    a, b = float(dyads.a[i, j]), float(dyads.b[i, j])
+    return Offer(i, j, KINDS[kind[i, j]], float(x[i]), float(end[i, j]), float(x[j]), a, b)
+
+
+def _offer_key(offer: Offer, config: EUConfig) -> float:
+    if offer.kind == "compromise" and config.selection == "lowest_weighted_point":
+        a, b = abs(offer.a), abs(offer.b)
+        return (a * offer.start + b * offer.toward) / max(a + b, 1e-300)
+    return abs(offer.end - offer.start)
+
+
+def choose_offers(
+    offers: Iterable[Offer], n: int, config: EUConfig | None = None
+) -> list[Offer | None]:
+    """Each actor's pick: conflict, then compromise, then capitulation; None to stay (§2.7).
+
+    Within a kind the smallest key wins (A6: |Δx|, or a compromise's weighted-average point);
+    keys equal to rounding go to the first counterpart in input order.
+    """
+    config = config or EUConfig()
+    pools: dict[tuple[int, int], list[Offer]] = {}
+    for offer in offers:
+        pools.setdefault((offer.mover, KINDS.index(offer.kind)), []).append(offer)
     chosen: list[Offer | None] = [None] * n
-    for mover in range(n):
-        mine = [o for o in offers if o.mover == mover]
-        for kind in KINDS:
-            pool = [o for o in mine if o.kind == kind]
-            if not pool:
-                continue
-            if kind == "compromise" and config.selection == "lowest_weighted_point":
-                chosen[mover] = min(pool, key=_weighted_point)
-            else:
-                chosen[mover] = min(pool, key=lambda o: abs(o.end - o.start))
-            break
+    for (mover, _), pool in sorted(pools.items(), reverse=True):  # the best kind is written last
+        keys = [_offer_key(o, config) for o in pool]
+        scale = max(max(abs(o.start), abs(o.toward)) for o in pool)
+        low = min(keys)
+        chosen[mover] = next(
+            o for o, k in zip(pool, keys, strict=True) if k - low <= TIE_TOLERANCE * (1 + scale)
+        )
     return chosen
 
 
-def _weighted_point(offer: Offer) -> float:
-    """BDM's "weighted average" point (|a| x_i + |b| x_j) / (|a| + |b|), the A6 replication key."""
-    a, b = abs(offer.a), abs(offer.b)
-    return (a * offer.start + b * offer.toward) / (a + b)
+def _choose(position: FloatArray, kind: IntArray, key: FloatArray) -> IntArray:
+    """Vectorised :func:`choose_offers`: the chosen counterpart of every actor, −1 for none."""
+    chosen = np.full(len(position), -1, dtype=np.intp)
+    magnitude = np.maximum(np.abs(position)[:, None], np.abs(position)[None, :])
+    for rank in range(len(KINDS)):
+        mask = kind == rank
+        scale = np.where(mask, magnitude, 0.0).max(axis=1, keepdims=True)
+        low = np.where(mask, key, np.inf).min(axis=1, keepdims=True)
+        first = np.argmax(mask & (key - low <= TIE_TOLERANCE * (1 + scale)), axis=1)
+        take = (chosen < 0) & mask.any(axis=1)
+        chosen[take] = first[take]
+    return chosen
 
 
-@dataclass(frozen=True)
+def apply_moves(position: FloatArray, moves: Iterable[Offer]) -> FloatArray:
+    """Positions after every move is made at once, each from the same starting state (§2.7)."""
+    moved = np.array(position, dtype=np.float64)
+    for move in moves:
+        moved[move.mover] = move.end
+    return moved
+
+
+@dataclass(frozen=True, slots=True)
 class Trajectory:
-    """A deterministic run of the model: the state after each round (row 0: the start)."""
+    """A deterministic run of the model: row 0 is the start, row t the state after t rounds."""
 
     medians: FloatArray
+    """(rounds + 1,) median voter positions (§2.1)."""
     means: FloatArray
+    """(rounds + 1,) weighted mean positions (A9)."""
     positions: FloatArray
     """(rounds + 1) × actors."""
     risk_exponents: FloatArray
-    """rounds × actors, as computed at the start of each round."""
+    """rounds × actors: r_i as computed at the start of each round (§2.5)."""
     moves: tuple[tuple[Offer, ...], ...]
-    """The offers taken in each round."""
+    """Per round, the offers actors took, in actor order (§2.7)."""
 
 
 def run_rounds(
@@ -273,30 +174,34 @@ def run_rounds(
     rounds: int = 8,
     config: EUConfig | None = None,
 ) -> Trajectory:
-    """Run the model for a fixed number of rounds with simultaneous moves (§2.7–2.8)."""
+    """Run the model for a fixed number of rounds of simultaneous moves (§2.7–2.8).
+
+    Salience is a probability in [0, 1]. The EC example never converges (§2.8), so the caller
+    chooses the number of rounds and how to summarise them.
+    """
     config = config or EUConfig()
-    x = np.asarray(position, dtype=np.float64).copy()
-    weight = capability * salience
-    initial_span = float(x.max() - x.min()) or 1.0
-    medians, means, history, exponents, moves = [], [], [x.copy()], [], []
-    medians.append(weighted_median(x, weight))
-    means.append(weighted_mean(x, weight))
+    x = np.array(position, dtype=np.float64)
+    c, s = np.asarray(capability, dtype=np.float64), np.asarray(salience, dtype=np.float64)
+    if rounds < 0 or x.ndim != 1 or x.size == 0 or c.shape != x.shape or s.shape != x.shape:
+        raise ValueError("need rounds >= 0 and non-empty, equal-length actor arrays")
+    initial_span = float(np.ptp(x))
+    history, exponents, moves = [x], [], []
     for _ in range(rounds):
-        span = initial_span if config.span == "initial" else (float(x.max() - x.min()) or 1.0)
-        _, _, r, _ = dyad_utilities(x, capability, salience, config, span)
-        chosen = choose_offers(round_offers(x, capability, salience, config, span), len(x), config)
-        taken = tuple(o for o in chosen if o is not None)
-        for offer in taken:
-            x[offer.mover] = offer.end
-        exponents.append(r)
+        span = initial_span if config.span == "initial" else float(np.ptp(x))
+        dyads = dyad_utilities(x, c, s, config, span or 1.0)
+        kind, end, key = _own_moves(x, dyads, config)
+        chosen = _choose(x, kind, key)
+        movers = np.flatnonzero(chosen >= 0)
+        taken = tuple(_offer(x, dyads, kind, end, int(i), int(chosen[i])) for i in movers)
+        x = apply_moves(x, taken)
+        history.append(x)
+        exponents.append(dyads.risk)
         moves.append(taken)
-        history.append(x.copy())
-        medians.append(weighted_median(x, weight))
-        means.append(weighted_mean(x, weight))
+    weight, averaging = c * s, mean_weight(c, s, config)
     return Trajectory(
-        np.array(medians),
-        np.array(means),
-        np.array(history),
-        np.array(exponents).reshape(rounds, len(x)),
-        tuple(moves),
+        medians=np.array([weighted_median(p, weight, config.median_tie) for p in history]),
+        means=np.array([weighted_mean(p, averaging) for p in history]),
+        positions=np.array(history),
+        risk_exponents=np.array(exponents).reshape(rounds, len(x)),
+        moves=tuple(moves),
     )

@@ -72,12 +72,20 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 def _clean_loc(loc: tuple[str | int, ...]) -> KeyPath:
-    """Drop the tags pydantic inserts for tagged unions (a condition key appears twice)."""
+    """Drop the tag pydantic inserts before each condition's key (``not.not`` → ``not``).
+
+    Only inside a condition, and one tag per pair, so ``not: {not: …}`` keeps both keys and a
+    stance on an issue whose id happens to be ``position`` keeps its ``position`` field.
+    """
     cleaned: list[str | int] = []
-    for part in loc:
-        if cleaned and part == cleaned[-1] and part in CONDITION_KEYS:
-            continue
-        cleaned.append(part)
+    index = 0
+    while index < len(loc):
+        part = loc[index]
+        tagged = part in CONDITION_KEYS and index + 1 < len(loc) and loc[index + 1] == part
+        if tagged and "condition" in loc[:index]:
+            index += 1  # skip the tag; the key itself follows
+        cleaned.append(loc[index])
+        index += 1
     return tuple(cleaned)
 
 
@@ -100,6 +108,8 @@ def _message(error: Any) -> str:
         and not isinstance(error["input"], dict | list)
     ):
         message = f"{message} (got {error['input']!r})"
+    if kind == "string_type" and isinstance(error.get("input"), bool):
+        message += "; YAML reads unquoted yes/no/on/off as true/false, so quote the text"
     return message
 
 

@@ -29,11 +29,20 @@ def source_paths(
     for index, source in enumerate(scenario.scenario.sources):
         path: KeyPath = ("scenario", "sources", index, "file")
         folder = origin(path).resolve().parent
-        target = (folder / source.file).resolve()
-        if not target.is_relative_to(folder):
-            findings.append((path, f"{source.file!r} lies outside the scenario's folder {folder}"))
-        elif not target.is_file():
-            findings.append((path, f"source file {source.file!r} does not exist"))
+        try:
+            target = (folder / source.file).resolve()
+            inside, exists = target.is_relative_to(folder), target.is_file()
+        except (OSError, ValueError) as error:  # a NUL byte, a name too long for the system
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            findings.append((path, f"{source.file!r} is not a usable file name: {reason}"))
+            continue
+        if not inside:
+            findings.append(
+                (path, f"{source.file!r} lies outside the folder of the file naming it")
+            )
+        elif not exists:
+            what = "is not a file" if target.exists() else "does not exist"
+            findings.append((path, f"source file {source.file!r} {what}"))
         else:
             resolved[source.id] = target
     return resolved, findings
@@ -62,7 +71,9 @@ def check_quotes(scenario: Scenario, paths: dict[str, Path]) -> tuple[int, list[
         text = texts.get(citation.source)
         if text is None:
             continue  # an unknown or missing source is reported once, elsewhere
-        if normalise(citation.quote) in text:
+        if not normalise(citation.quote):
+            findings.append(((*path, "quote"), "the quote is blank"))
+        elif normalise(citation.quote) in text:
             verified += 1
         else:
             findings.append(((*path, "quote"), _mismatch(citation.quote, text, citation.source)))

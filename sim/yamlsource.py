@@ -6,7 +6,7 @@ nothing constructs Python objects beyond plain scalars, lists and mappings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,85 +60,133 @@ def dotted(path: KeyPath) -> str:
     return ".".join(str(part) for part in path)
 
 
-def _index_marks(
-    node: yaml.Node,
-    path: KeyPath,
-    marks: dict[KeyPath, Mark],
-    duplicates: list[tuple[KeyPath, str]],
-) -> None:
-    marks.setdefault(path, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
+_MAX_VALUES = 200_000
+"""More values than this after alias expansion is an error (no scenario comes near it)."""
+
+
+class _AliasError(Exception):
+    """An alias makes the data infinite or explosively large."""
+
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.mark = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+@dataclass
+class _Index:
+    """Walks a composed YAML node graph once, recording where every key path starts."""
+
+    marks: dict[KeyPath, Mark] = field(default_factory=dict)
+    duplicates: list[Problem] = field(default_factory=list)
+    """Repeated keys, located at the repetition (the file name is filled in later)."""
+    values: dict[tuple[int, int], KeyPath] = field(default_factory=dict)
+    """0-based (line, column) of each value node → its key path, to locate constructor errors."""
+    visited: int = 0
+    active: set[int] = field(default_factory=set)
+    """Nodes on the path being walked: meeting one again means an alias contains itself."""
+
+    def walk(self, node: yaml.Node, path: KeyPath) -> None:
+        if id(node) in self.active:
+            raise _AliasError(node, "an alias refers to a node that contains it")
+        self.visited += 1
+        if self.visited > _MAX_VALUES:
+            raise _AliasError(node, f"the document expands to more than {_MAX_VALUES} values")
+        self.marks.setdefault(path, Mark(node.start_mark.line + 1, node.start_mark.column + 1))
+        self.values.setdefault((node.start_mark.line, node.start_mark.column), path)
+        self.active.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            self._walk_mapping(node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.walk(item, (*path, index))
+        self.active.discard(id(node))
+
+    def _walk_mapping(self, node: yaml.MappingNode, path: KeyPath) -> None:
         seen: dict[str, int] = {}
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
             child = (*path, name)
             line = key.start_mark.line + 1
             if name in seen:
-                duplicates.append(
-                    (child, f"duplicate key {name!r} (first given on line {seen[name]})")
-                )
+                message = f"duplicate key {name!r} (first given on line {seen[name]})"
+                column = key.start_mark.column + 1
+                self.duplicates.append(Problem("", line, column, dotted(child), message))
                 continue
             seen[name] = line
-            marks[child] = Mark(line, key.start_mark.column + 1)
-            _index_marks(value, child, marks, duplicates)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _index_marks(item, (*path, index), marks, duplicates)
+            self.marks[child] = Mark(line, key.start_mark.column + 1)
+            self.walk(value, child)
 
 
-def _syntax_problem(file: str, error: yaml.YAMLError) -> Problem:
+def _syntax_problem(file: str, text: str, error: yaml.YAMLError, index: _Index) -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        message = f"character U+{code:04X} is not allowed in YAML"
+        return Problem(file, line, column, "", message)
     if isinstance(error, yaml.MarkedYAMLError):
         message = " ".join(p for p in (error.context, error.problem) if p) or "invalid YAML"
-    elif isinstance(error, yaml.reader.ReaderError):
-        message = f"character {error.character!r} is not allowed in YAML"
-        return Problem(file, 1, error.position + 1, "", message)
     else:
         message = str(error) or "invalid YAML"
     if mark is None:
         return Problem(file, 1, 1, "", f"YAML syntax: {message}")
+    path = index.values.get((mark.line, mark.column))
+    if isinstance(error, yaml.constructor.ConstructorError) and path:
+        # A value that parsed but cannot be built (a bad date): name the key, as pydantic would.
+        return Problem(file, mark.line + 1, mark.column + 1, dotted(path), message)
     return Problem(file, mark.line + 1, mark.column + 1, "", f"YAML syntax: {message}")
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose bad timestamps become located errors instead of a bare ValueError."""
+    """SafeLoader whose unreadable scalars (a bad date, ``!!int x``) become located errors.
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+    Why: PyYAML's own constructors let ValueError, KeyError or AttributeError escape for an
+    explicitly tagged value they cannot convert; those are the user's typos, not our bugs.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError as error:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"invalid date {node.value!r}: {error}", node.start_mark
-            ) from None
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, AttributeError, TypeError) as error:
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            message = f"cannot read {node.value!r} as {kind}"
+            if kind == "timestamp":
+                message = f"invalid date {node.value!r}"
+                if isinstance(error, ValueError):
+                    message += f": {error}"
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
 
 
 def parse_yaml(text: str, file: str, source_path: Path | None = None) -> YamlDocument:
     """Parse *text* (shown as *file* in messages) into a located document.
 
     Raises:
-        ScenarioError: on a syntax error, a duplicate key, or an empty document.
+        ScenarioError: on a syntax error, a duplicate key, a self-containing or explosive alias,
+            or an empty document.
     """
-    loader = _Loader(text)
+    index = _Index()
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # the reader rejects unprintable characters here
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError.single(file, "the file is empty; a scenario is a YAML mapping")
+        index.walk(node, ())
         data = loader.construct_document(node)
     except yaml.YAMLError as error:
-        raise ScenarioError([_syntax_problem(file, error)]) from None
+        raise ScenarioError([_syntax_problem(file, text, error, index)]) from None
+    except _AliasError as error:
+        mark = error.mark
+        raise ScenarioError.single(file, f"YAML alias: {error}", mark.line, mark.column) from None
     except RecursionError:
         raise ScenarioError.single(file, "the YAML is nested too deeply") from None
     finally:
-        loader.dispose()
-    marks: dict[KeyPath, Mark] = {}
-    duplicates: list[tuple[KeyPath, str]] = []
-    _index_marks(node, (), marks, duplicates)
-    document = YamlDocument(file, source_path or Path(file), data, marks)
-    if duplicates:
-        raise ScenarioError(document.problem(path, message) for path, message in duplicates)
+        if loader is not None:
+            loader.dispose()
+    document = YamlDocument(file, source_path or Path(file), data, index.marks)
+    if index.duplicates:
+        raise ScenarioError(replace(problem, file=file) for problem in index.duplicates)
     return document
 
 

@@ -144,3 +144,22 @@ def scenarios(
             }
         ]
     return data
+
+
+# --- the expected-utility model (tests/test_expected_utility.py) -------------------------------
+
+EU_GRID = (0.0, 25.0, 50.0, 75.0, 100.0)
+"""Positions drawn often, so that actors share positions and dyads tie."""
+
+
+@st.composite
+def eu_actors(
+    draw: st.DrawFn, min_actors: int = 2, max_actors: int = 7
+) -> tuple[list[float], list[float], list[float]]:
+    """Positions (0–100), capabilities (> 0) and saliences (0–1) of a few actors, as lists."""
+    n = draw(st.integers(min_actors, max_actors))
+    place = st.one_of(st.sampled_from(EU_GRID), st.floats(0, 100, allow_subnormal=False))
+    position = draw(st.lists(place, min_size=n, max_size=n))
+    capability = draw(st.lists(st.floats(0.01, 1), min_size=n, max_size=n))
+    salience = draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))
+    return position, capability, salience
