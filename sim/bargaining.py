@@ -12,6 +12,8 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+from sim.expected_utility import weighted_mean as weighted_mean
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -27,14 +29,6 @@ def package_utility(outcome: FloatArray, ideal: FloatArray, salience: FloatArray
     if total <= 0.0:
         return 0.0
     return float((salience * issue_utility(outcome, ideal)).sum() / total)
-
-
-def weighted_mean(values: FloatArray, weights: FloatArray) -> float:
-    """Compromise-model forecast Σ w x / Σ w; the plain mean when every weight is zero."""
-    total = float(weights.sum())
-    if total <= 0.0:
-        return float(values.mean())
-    return float((weights * values).sum() / total)
 
 
 def zone_of_agreement(low: FloatArray, high: FloatArray) -> tuple[float, float] | None:

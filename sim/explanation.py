@@ -21,8 +21,9 @@ from sim.outcomes import classify, outcome_rules
 from sim.record import Reason, RunRecord
 from sim.sampling import RunParameters, ScenarioArrays, compile_scenario
 from sim.scenario import Scenario
+from sim.vocabulary import FORM_NAMES
 
-FORMS = ("verbal", "written", "binding")
+FORMS = FORM_NAMES
 Z95 = 1.959964
 
 

@@ -13,6 +13,7 @@ import numpy.typing as npt
 from statsmodels.stats.proportion import proportion_confint
 
 from sim.scenario import Scenario
+from sim.vocabulary import FORM_NAMES
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -173,7 +174,7 @@ class Results:
             + [f"form:{k}" for k in issues]
             + [f"shock:{s.id}" for s in self.scenario.shocks]
         )
-        forms = ("verbal", "written", "binding")
+        forms = FORM_NAMES
         t = self.table
         for run in range(self.runs):
             writer.writerow(

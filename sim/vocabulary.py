@@ -26,3 +26,7 @@ class Form(StrEnum):
     def rank(self) -> int:
         """0 for verbal, 1 for written, 2 for binding."""
         return list(Form).index(self)
+
+
+FORM_NAMES = tuple(form.value for form in Form)
+"""Form names indexed by ``Form.rank``, as records store forms."""

@@ -14,9 +14,11 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
+from sim.vocabulary import FORM_NAMES
+
 TEMPLATE = "plotly_white"
 """Plotly template of every figure."""
-FORMS = ("verbal", "written", "binding")
+FORMS = FORM_NAMES
 """Agreement forms, weakest first, as coded in ``RunTable.agreement_form``."""
 FORM_COLOURS = ("#9ecae1", "#4292c6", "#08306b")
 """One colour per form, light (verbal) to dark (binding)."""
