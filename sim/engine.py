@@ -248,13 +248,21 @@ def _remaining_trust(state: RunState, actor: int, issue: int) -> float:
 
 
 def _settlement_zone(state: RunState, issue: int, opponents: BoolArray) -> tuple[float, float]:
-    """Where a settlement of *issue* can lie: inside the veto holders' and opponents' red lines."""
+    """Where a settlement of *issue* can lie: inside the red lines of everyone who must consent.
+
+    That is the veto holders and the opponents, and for an agreement in force also the actors who
+    consented to it at its venue; a renegotiation that cannot satisfy them all leaves it as it is.
+    """
     a = state.arrays
     needed = a.veto[:, issue] | opponents
-    return zone_of_agreement(a.red_low[needed, issue], a.red_high[needed, issue]) or (
-        a.status_quo[issue],
-        a.status_quo[issue],
-    )
+    agreement = state.agreements[issue]
+    if agreement is not None:
+        needed = needed | a.venue_participants[agreement.venue]
+    zone = zone_of_agreement(a.red_low[needed, issue], a.red_high[needed, issue])
+    if zone is not None:
+        return zone
+    fallback = a.status_quo[issue] if agreement is None else agreement.position
+    return fallback, fallback
 
 
 def _expected_settlement(state: RunState, actor: int) -> tuple[FloatArray, FloatArray]:
@@ -335,7 +343,7 @@ def _apply_offer(state: RunState, option: int, offer: _Offer, step: float) -> No
             state.agreements[k] = Agreement(k, float(settled[k]), g.form, g.venue, g.day)
 
 
-def _climb(state: RunState, levels: int, day: float) -> None:
+def _climb(state: RunState, levels: int) -> None:
     """Move the ladder; climbing is a costly signal that raises everyone's salience."""
     a = state.arrays
     state.level = max(0, min(state.top, state.level + levels))
@@ -386,7 +394,7 @@ def escalation(
             if choice is EscalationChoice.HOLD:
                 continue
             sign = 1 if choice is EscalationChoice.CLIMB else -1
-            _climb(state, sign, env.now)
+            _climb(state, sign)
             if sign > 0:
                 learning = a.signal_learning
                 state.public_prevail[option] += learning * (prevail - state.public_prevail[option])
