@@ -94,54 +94,55 @@ def _negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_:
     a = state.arrays
     members = np.flatnonzero(a.venue_participants[venue])
     moves: list[tuple[int, int, float]] = []
-    for issue in open_:
-        for offer in propose(
-            state.position[members, issue],
-            state.capability[members],
-            state.salience[members, issue],
-            a.q,
-        ):
-            target, proposer = int(members[offer.mover]), int(members[offer.counterpart])
-            view = ProposalView(
-                day=day,
-                venue=venue,
-                round=rnd,
-                issue=issue,
-                proposer=proposer,
-                target=target,
-                kind=offer.kind,
-                start=offer.start,
-                proposed=offer.end,
-                red_low=float(a.red_low[target, issue]),
-                red_high=float(a.red_high[target, issue]),
-                resist_utility=offer.a,
-                table=tuple((int(m), float(state.position[m, issue])) for m in members),
+    table = np.array(open_)
+    for offer in propose(
+        state.position[np.ix_(members, table)],
+        state.capability[members],
+        state.salience[np.ix_(members, table)],
+        a.q,
+    ):
+        issue = open_[offer.column]
+        target, proposer = int(members[offer.target]), int(members[offer.proposer])
+        view = ProposalView(
+            day=day,
+            venue=venue,
+            round=rnd,
+            issue=issue,
+            proposer=proposer,
+            target=target,
+            kind=offer.kind,
+            start=offer.start,
+            proposed=offer.end,
+            red_low=float(a.red_low[target, issue]),
+            red_high=float(a.red_high[target, issue]),
+            resist_utility=offer.resist_utility,
+            table=tuple((int(m), float(state.position[m, issue])) for m in members),
+        )
+        end = state.policy.respond(view)
+        clipped = min(max(end, view.red_low), view.red_high)
+        accepted = abs(clipped - offer.start) > _EPS
+        reason = Reason.EXPECTED_UTILITY
+        if abs(clipped - end) > _EPS:
+            reason = Reason.RED_LINE
+        state.events.append(
+            RoundEvent(
+                day,
+                venue,
+                rnd,
+                proposer,
+                target,
+                issue,
+                offer.kind,
+                offer.start,
+                offer.end,
+                clipped if accepted else offer.start,
+                accepted,
+                reason,
+                offer.resist_utility,
             )
-            end = state.policy.respond(view)
-            clipped = min(max(end, view.red_low), view.red_high)
-            accepted = abs(clipped - offer.start) > _EPS
-            reason = Reason.EXPECTED_UTILITY
-            if abs(clipped - end) > _EPS:
-                reason = Reason.RED_LINE
-            state.events.append(
-                RoundEvent(
-                    day,
-                    venue,
-                    rnd,
-                    proposer,
-                    target,
-                    issue,
-                    offer.kind,
-                    offer.start,
-                    offer.end,
-                    clipped if accepted else offer.start,
-                    accepted,
-                    reason,
-                    offer.a,
-                )
-            )
-            if accepted:
-                moves.append((target, issue, clipped))
+        )
+        if accepted:
+            moves.append((target, issue, clipped))
     for target, issue, end in moves:
         state.position[target, issue] = end
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.engine import run_once
 from sim.errors import SimulationError
+from sim.eu_kernel import compile_kernels
 from sim.forecast import baselines
 from sim.outcomes import OutcomeRules, classify, outcome_rules
 from sim.record import RunRecord
@@ -153,6 +154,7 @@ def simulate(
         for task in tasks:
             store(task, _run_chunk(task))
     else:
+        compile_kernels()
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             for task, part in zip(tasks, pool.map(_run_chunk, tasks), strict=True):
                 store(task, part)

@@ -1,16 +1,23 @@
-"""One negotiation round among a venue's participants on one issue: the EU model's proposals.
+"""One negotiation round among a venue's participants: the EU model's proposals on each issue.
 
-The expected-utility model (``sim.expected_utility``) gives every participant's offers; each
+The expected-utility model gives every participant's offers on every issue on the table; each
 participant takes the one the model chooses. In the engine the counterpart *proposes* and the
 participant who would move is the *target*, who accepts or refuses.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
-from sim.expected_utility import EUConfig, Offer, choose_offers, round_offers
+import numpy as np
+
+from sim.eu_kernel import engine_round
+from sim.expected_utility import KINDS, EUConfig, Kind
 from sim.sampling import FloatArray
+
+SPAN = 100.0
+"""Δ of the engine's model: every issue is a 0–100 scale."""
 
 
 @cache
@@ -19,17 +26,43 @@ def engine_config(q: float) -> EUConfig:
 
     Why: the replication's "lowest weighted point" rule prefers lower positions, so it is not
     invariant to flipping an issue's scale (bdm.md §2.7); the engine must not depend on which
-    end of a scale a scenario author called 0.
+    end of a scale a scenario author called 0. :mod:`sim.eu_kernel` compiles this reading.
     """
     return EUConfig(selection="least_move", q=q)
 
 
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A move the model proposes: the target would go from *start* to *end* on an issue."""
+
+    column: int
+    """Index of the issue among the columns passed to :func:`propose`."""
+    target: int
+    proposer: int
+    kind: Kind
+    start: float
+    end: float
+    resist_utility: float
+    """E(U_ij): the target's expected utility of challenging the proposer instead."""
+
+
 def propose(
     position: FloatArray, capability: FloatArray, salience: FloatArray, q: float
-) -> list[Offer]:
-    """The offers the participants take this round (participant-local indices)."""
-    if float(position.max() - position.min()) <= 0.0:
-        return []
-    config = engine_config(q)
-    offers = round_offers(position, capability, salience, config, span=100.0)
-    return [o for o in choose_offers(offers, len(position), config) if o is not None]
+) -> list[Proposal]:
+    """The moves the participants take this round, issue by issue, then target by target.
+
+    *position* and *salience* are participants × issues; indices are participant-local.
+    """
+    kind, counterpart, end, resist = engine_round(position, capability, salience, q, SPAN)
+    return [
+        Proposal(
+            int(k),
+            int(i),
+            int(counterpart[i, k]),
+            KINDS[kind[i, k]],
+            float(position[i, k]),
+            float(end[i, k]),
+            float(resist[i, k]),
+        )
+        for k, i in zip(*np.nonzero(kind.T >= 0), strict=True)
+    ]
