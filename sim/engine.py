@@ -26,7 +26,7 @@ from sim.bargaining import (
 )
 from sim.policy import EscalationChoice, EscalationView, ModelPolicy, Policy, ProposalView
 from sim.record import Agreement, Blocked, EscalationStep, Reason, RoundEvent, RunRecord
-from sim.sampling import BoolArray, FloatArray, RunParameters, ScenarioArrays
+from sim.sampling import BoolArray, FloatArray, IntArray, RunParameters, ScenarioArrays
 from sim.venue_round import propose
 
 Process = Generator[simpy.Event, object, None]
@@ -95,6 +95,10 @@ def _negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_:
     members = np.flatnonzero(a.venue_participants[venue])
     moves: list[tuple[int, int, float]] = []
     table = np.array(open_)
+    tables = [
+        tuple(zip(members.tolist(), state.position[members, k].tolist(), strict=True))
+        for k in open_
+    ]
     for offer in propose(
         state.position[np.ix_(members, table)],
         state.capability[members],
@@ -116,7 +120,7 @@ def _negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_:
             red_low=float(a.red_low[target, issue]),
             red_high=float(a.red_high[target, issue]),
             resist_utility=offer.resist_utility,
-            table=tuple((int(m), float(state.position[m, issue])) for m in members),
+            table=tables[offer.column],
         )
         end = state.policy.respond(view)
         clipped = min(max(end, view.red_low), view.red_high)
@@ -175,12 +179,17 @@ def _agree(state: RunState, venue: int, day: float, open_: list[int], final: boo
     candidates = np.array(a.status_quo, copy=True)
     offered = np.zeros(a.n_issues, dtype=bool)
     for issue in open_:
+        x = state.position[:, issue][a.venue_participants[venue]]
+        if not final and float(x.max() - x.min()) > a.convergence:
+            continue
         point, reason, actor = _candidate(state, venue, issue)
         if point is None:
             if final and reason is not Reason.NOT_CONVERGED:
                 state.blocked.append(Blocked(issue, venue, day, reason, actor))
             continue
         candidates[issue], offered[issue] = point, True
+    if not offered.any():
+        return open_
     needed = a.venue_participants[venue][:, None] | a.veto
     package = consenting_package(
         candidates, offered, a.status_quo, state.ideal, state.salience, needed
@@ -240,45 +249,47 @@ def _rung_cost(state: RunState, option: int, rung: int) -> float:
     return float(state.costs[option, rung] + (response if rung > 0 else 0.0))
 
 
-def _remaining_trust(state: RunState, actor: int, issue: int) -> float:
-    """Trust in the strongest form still ahead on the calendar for *issue* (verbal if none)."""
+def _remaining_form(state: RunState) -> IntArray:
+    """Per issue, the strongest form still ahead on the calendar (verbal if none)."""
     a = state.arrays
-    ahead = (np.arange(len(a.venue_day)) > state.venue) & a.venue_table[:, issue]
-    form = int(a.venue_form[ahead].max()) if ahead.any() else 0
-    return float(state.trust[actor, form])
+    ahead = (np.arange(len(a.venue_day)) > state.venue)[:, None] & a.venue_table
+    return np.asarray(np.where(ahead, a.venue_form[:, None], 0).max(axis=0, initial=0))
 
 
-def _settlement_zone(state: RunState, issue: int, opponents: BoolArray) -> tuple[float, float]:
-    """Where a settlement of *issue* can lie: inside the red lines of everyone who must consent.
+def _settlement_zones(state: RunState, opponents: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """Per issue, where a settlement can lie: inside the red lines of all who must consent.
 
     That is the veto holders and the opponents, and for an agreement in force also the actors who
     consented to it at its venue; a renegotiation that cannot satisfy them all leaves it as it is.
     """
     a = state.arrays
-    needed = a.veto[:, issue] | opponents
-    agreement = state.agreements[issue]
-    if agreement is not None:
-        needed = needed | a.venue_participants[agreement.venue]
-    zone = zone_of_agreement(a.red_low[needed, issue], a.red_high[needed, issue])
-    if zone is not None:
-        return zone
-    fallback = a.status_quo[issue] if agreement is None else agreement.position
-    return fallback, fallback
+    needed = a.veto | opponents[:, None]
+    fallback = a.status_quo.copy()
+    for k, agreement in enumerate(state.agreements):
+        if agreement is not None:
+            needed[:, k] |= a.venue_participants[agreement.venue]
+            fallback[k] = agreement.position
+    low = np.where(needed, a.red_low, -np.inf).max(axis=0)
+    high = np.where(needed, a.red_high, np.inf).min(axis=0)
+    empty = low > high
+    return np.where(empty, fallback, low), np.where(empty, fallback, high)
+
+
+def _weighted_means(position: FloatArray, weights: FloatArray) -> FloatArray:
+    """Column-wise :func:`weighted_mean` of actors × issues."""
+    total = weights.sum(axis=0)
+    safe = np.where(total > 0, total, 1.0)
+    means = np.where(total > 0, (weights * position).sum(axis=0) / safe, position.mean(axis=0))
+    return np.asarray(means, dtype=np.float64)
 
 
 def _expected_settlement(state: RunState, actor: int) -> tuple[FloatArray, FloatArray]:
     """Each issue's expected settlement and the trust *actor* places in it (docs/model.md §4)."""
-    a = state.arrays
-    weights = state.capability[:, None] * state.salience
-    expected = np.empty(a.n_issues)
-    trust = np.empty(a.n_issues)
-    for k in range(a.n_issues):
-        agreement = state.agreements[k]
+    expected = _weighted_means(state.position, state.capability[:, None] * state.salience)
+    trust = state.trust[actor, _remaining_form(state)]
+    for k, agreement in enumerate(state.agreements):
         if agreement is not None:
             expected[k], trust[k] = agreement.position, state.trust[actor, agreement.form]
-        else:
-            expected[k] = weighted_mean(state.position[:, k], weights[:, k])
-            trust[k] = _remaining_trust(state, actor, k)
     return expected, trust
 
 
@@ -301,10 +312,9 @@ class _Offer:
 def _offer(state: RunState, option: int) -> _Offer:
     a = state.arrays
     actor = int(a.option_actor[option])
-    opponents = a.option_opponents[option]
     expected, trust = _expected_settlement(state, actor)
-    zones = np.array([_settlement_zone(state, k, opponents) for k in range(a.n_issues)])
-    return _Offer(expected, trust, state.ideal[actor].copy(), zones[:, 0], zones[:, 1])
+    low, high = _settlement_zones(state, a.option_opponents[option])
+    return _Offer(expected, trust, state.ideal[actor].copy(), low, high)
 
 
 def _values(state: RunState, option: int) -> tuple[float, float, float, _Offer]:
@@ -314,9 +324,7 @@ def _values(state: RunState, option: int) -> tuple[float, float, float, _Offer]:
     opponents = a.option_opponents[option]
     ideal, salience = state.ideal[actor], state.salience[actor]
     weights = state.capability[opponents, None] * state.salience[opponents]
-    lost = np.array(
-        [weighted_mean(state.ideal[opponents, k], weights[:, k]) for k in range(a.n_issues)]
-    )
+    lost = _weighted_means(state.ideal[opponents], weights)
     utility_lost = package_utility(lost, ideal, salience)
     offer = _offer(state, option)
 
