@@ -100,9 +100,9 @@ def _negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_:
         for k in open_
     ]
     for offer in propose(
-        state.position[np.ix_(members, table)],
+        state.position[members][:, table],
         state.capability[members],
-        state.salience[np.ix_(members, table)],
+        state.salience[members][:, table],
         a.q,
     ):
         issue = open_[offer.column]

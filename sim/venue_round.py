@@ -54,15 +54,17 @@ def propose(
     *position* and *salience* are participants × issues; indices are participant-local.
     """
     kind, counterpart, end, resist = engine_round(position, capability, salience, q, SPAN)
+    moves = np.nonzero(kind.T >= 0)
     return [
-        Proposal(
-            int(k),
-            int(i),
-            int(counterpart[i, k]),
-            KINDS[kind[i, k]],
-            float(position[i, k]),
-            float(end[i, k]),
-            float(resist[i, k]),
+        Proposal(k, i, c, KINDS[m], x, e, u)
+        for k, i, c, m, x, e, u in zip(
+            moves[0].tolist(),
+            moves[1].tolist(),
+            counterpart.T[moves].tolist(),
+            kind.T[moves].tolist(),
+            position.T[moves].tolist(),
+            end.T[moves].tolist(),
+            resist.T[moves].tolist(),
+            strict=True,
         )
-        for k, i in zip(*np.nonzero(kind.T >= 0), strict=True)
     ]
