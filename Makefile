@@ -34,6 +34,7 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_forecast.py
+	$(BIN)/python benchmarks/bench_montecarlo.py
 
 schema: $(STAMP)
 	$(BIN)/negsim schema --output schema/scenario.schema.json --force
