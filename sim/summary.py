@@ -50,7 +50,7 @@ def _issue_row(results: Results, issue: int) -> list[str | Text]:
     spec = results.scenario.issues[issue]
     base = results.baselines.get(spec.id, {})
     cells: list[str | Text] = [Text(spec.name)]
-    cells.append(" / ".join(f"{base[key]:.1f}" if key in base else NO_VALUE for key in BASELINES))
+    cells.append("/".join(f"{base[key]:.1f}" if key in base else NO_VALUE for key in BASELINES))
     positions = results.table.agreement_position[:, issue].astype(np.float64)
     agreed = ~np.isnan(positions)
     cells.append(_pct(float(agreed.mean())))
@@ -70,11 +70,11 @@ def _issue_row(results: Results, issue: int) -> list[str | Text]:
 
 def _issue_table(results: Results) -> Table:
     table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("issue", overflow="fold")
-    table.add_column("median / mean / EU", justify="right", no_wrap=True)
+    table.add_column("issue", min_width=19, ratio=3)
+    table.add_column("median/mean/EU", justify="right", no_wrap=True)
     table.add_column("agreed", justify="right", no_wrap=True)
     table.add_column("position (10–90 %)", justify="right", no_wrap=True)
-    table.add_column("nearest waypoint", overflow="fold")
+    table.add_column("nearest waypoint", min_width=15, ratio=4)
     table.add_column("v/w/b %", justify="right", no_wrap=True)
     for k in range(len(results.scenario.issues)):
         table.add_row(*_issue_row(results, k))

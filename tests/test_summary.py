@@ -59,7 +59,7 @@ def test_each_outcome_shows_count_share_and_wilson_interval(results: Results) ->
 def test_missing_baselines_show_a_dash(results: Results) -> None:
     text = format_table(dataclasses.replace(results, baselines={}))
     toll = next(row for row in text.splitlines() if row.lstrip().startswith("River toll"))
-    assert "— / — / —" in toll
+    assert "—/—/—" in toll
 
 
 def test_labels_print_verbatim_even_with_markup_characters(results: Results) -> None:

@@ -69,7 +69,8 @@ def run(
             if path is not None and path.exists() and not force:
                 raise NegsimError(f"{path}: already exists; choose another path or pass --force")
         results = simulate_with_progress(scenario, runs, seed, workers)
-        sys.stdout.write(format_table(results))
+        out = console()
+        sys.stdout.write(format_table(results, max(100, out.width) if out.is_terminal else 100))
         report = write_report(results, output, force=force)
         console().print(f"report: {report}")
         if export is not None:
