@@ -149,6 +149,11 @@ def _escalation(s: Scenario) -> Iterator[Finding]:
     yield from _duplicates(s.escalation.ladder, ("escalation", "ladder"))
     yield from _duplicates(s.escalation.options, ("escalation", "options"), key="actor")
     yield from _duplicates(s.escalation.responses, ("escalation", "responses"))
+    if s.escalation.start is not None:
+        start = s.escalation.start.rung
+        yield from _unknown(start, rungs, ("escalation", "start", "rung"), "rung")
+        if start == rungs[-1]:
+            yield ("escalation", "start", "rung"), "a run cannot start on the top rung (ends there)"
     for o, option in enumerate(s.escalation.options):
         path: KeyPath = ("escalation", "options", o)
         yield from _unknown(option.actor, actors, (*path, "actor"), "actor")

@@ -83,6 +83,8 @@ def _new_state(
         rng=rng,
         policy=policy,
         agreements=[None] * arrays.n_issues,
+        level=arrays.start_level,
+        peak=arrays.start_level,
     )
 
 
@@ -488,6 +490,7 @@ def run_once(
         final_positions=tuple(tuple(float(v) for v in row) for row in state.position),
         agreements=tuple(state.agreements),
         escalation=tuple(state.steps),
+        start_level=arrays.start_level,
         peak_level=state.peak,
         final_level=state.level,
         shocks=tuple(state.shocks),

@@ -53,7 +53,7 @@ class _Chunk:
 
 
 def _levels_by_week(record: RunRecord, weeks: tuple[float, ...]) -> list[int]:
-    levels, level, steps = [], 0, iter(record.escalation)
+    levels, level, steps = [], record.start_level, iter(record.escalation)
     step = next(steps, None)
     for day in weeks:
         while step is not None and step.day <= day:

@@ -102,6 +102,8 @@ class RunRecord:
     agreements: tuple[Agreement | None, ...]
     """Per issue: the agreement in force at the end, or None."""
     escalation: tuple[EscalationStep, ...]
+    start_level: int
+    """The rung the run started on (the scenario's ``escalation.start``)."""
     peak_level: int
     final_level: int
     shocks: tuple[tuple[int, float], ...]

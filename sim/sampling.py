@@ -87,6 +87,8 @@ class ScenarioArrays:
     logit_scale: float
     signal_learning: float
     escalation_salience: float
+    start_level: int = 0
+    """Index of the rung every run starts on."""
 
     @property
     def n_actors(self) -> int:
@@ -193,6 +195,9 @@ def compile_scenario(scenario: Scenario) -> ScenarioArrays:
         logit_scale=scenario.model.logit_scale,
         signal_learning=scenario.model.signal_learning,
         escalation_salience=scenario.model.escalation_salience,
+        start_level=rungs.index(scenario.escalation.start.rung)
+        if scenario.escalation and scenario.escalation.start
+        else 0,
     )
 
 

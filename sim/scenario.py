@@ -223,10 +223,18 @@ class Response(Evidenced):
     cost: Annotated[float, Field(ge=0)]
 
 
+class StartRung(Evidenced):
+    """The rung the crisis stands on at the scenario's as-of date."""
+
+    rung: Id
+
+
 class Escalation(Strict):
     """The graded ladder and who can climb it."""
 
     ladder: Annotated[tuple[Rung, ...], Field(min_length=2)]
+    start: StartRung | None = None
+    """Where runs start; the first rung when not given."""
     options: tuple[EscalationOption, ...] = ()
     responses: tuple[Response, ...] = ()
 

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import scenarios
 
 from sim.engine import run_once
+from sim.errors import ScenarioError
 from sim.loader import scenario_from_data
-from sim.montecarlo import run_generator
+from sim.montecarlo import run_generator, simulate
 from sim.record import RunRecord
 from sim.sampling import ScenarioArrays, compile_scenario, sample_parameters
 
@@ -111,3 +115,38 @@ def test_shocks_fire_on_their_sampled_day(tiny_path: Any) -> None:
             if params.shock_day[shock] <= record.end_day:
                 assert fired[int(shock)] == params.shock_day[shock]
         assert set(fired) <= set(np.flatnonzero(params.shock_fired).tolist())
+
+
+def _tiny_starting_on(tmp_path: Path, tiny_path: Path, start: str) -> Path:
+    text = tiny_path.read_text(encoding="utf-8")
+    start_line = f"  start: {{rung: {start}, assumption: The crisis is already under way.}}\n"
+    text = text.replace("  options:\n", start_line + "  options:\n", 1)
+    shutil.copy(tiny_path.parent / "source.txt", tmp_path / "source.txt")
+    path = tmp_path / "started.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_run_starts_on_the_scenarios_start_rung(tmp_path: Path, tiny_path: Path) -> None:
+    from sim.loader import load_scenario
+
+    path = _tiny_starting_on(tmp_path, tiny_path, "threats")
+    results = simulate(load_scenario(path), runs=60, seed=4)
+    assert (results.table.level_by_week[:, 0] == 1).all()
+    assert (results.table.peak_level >= 1).all()
+
+
+def test_a_run_can_descend_below_its_start_rung(tmp_path: Path, tiny_path: Path) -> None:
+    from sim.loader import load_scenario
+
+    path = _tiny_starting_on(tmp_path, tiny_path, "blockade")
+    results = simulate(load_scenario(path), runs=200, seed=4)
+    assert (results.table.final_level < 2).any()
+
+
+def test_a_start_on_an_unknown_or_top_rung_is_refused(tmp_path: Path, tiny_path: Path) -> None:
+    from sim.loader import load_scenario
+
+    for rung, message in (("siege", "unknown rung 'siege'"), ("war", "cannot start on the top")):
+        with pytest.raises(ScenarioError, match=message):
+            load_scenario(_tiny_starting_on(tmp_path, tiny_path, rung))
