@@ -24,10 +24,13 @@ def issue_utility(agreement: FloatArray | float, ideal: FloatArray | float) -> F
 
 
 def package_utility(outcome: FloatArray, ideal: FloatArray, salience: FloatArray) -> float:
-    """Salience-weighted mean of issue utilities (U_i in docs/model.md §1); 0 if nothing matters."""
+    """Salience-weighted mean of issue utilities (U_i in docs/model.md §1).
+
+    An actor to whom nothing matters is indifferent: every outcome is worth its ideal, 1.
+    """
     total = float(salience.sum())
     if total <= 0.0:
-        return 0.0
+        return 1.0
     return float((salience * issue_utility(outcome, ideal)).sum() / total)
 
 
@@ -90,11 +93,12 @@ def talks_value(
 ) -> float:
     """Expected value of talks: each issue's expected settlement, trusted with probability τ_k.
 
-    EV = Σ_k s_k [τ_k u_k(ŷ_k) + (1 − τ_k) u_k(q_k)] / Σ_k s_k  (docs/model.md §5).
+    EV = Σ_k s_k [τ_k u_k(ŷ_k) + (1 − τ_k) u_k(q_k)] / Σ_k s_k  (docs/model.md §5); 1 for an
+    actor to whom nothing matters, as :func:`package_utility`.
     """
     total = float(salience.sum())
     if total <= 0.0:
-        return 0.0
+        return 1.0
     value = trust * issue_utility(expected, ideal) + (1.0 - trust) * issue_utility(
         status_quo, ideal
     )

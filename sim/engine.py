@@ -319,7 +319,9 @@ def _offer(state: RunState, option: int) -> _Offer:
     return _Offer(expected, trust, state.ideal[actor].copy(), low, high)
 
 
-def _values(state: RunState, option: int) -> tuple[float, float, float, _Offer]:
+def _values(
+    state: RunState, option: int, belief: float | None = None
+) -> tuple[float, float, float, _Offer]:
     """(U if the actor loses, its value of talks after the offer, the offer's step, the offer)."""
     a = state.arrays
     actor = a.option_actor[option]
@@ -333,9 +335,8 @@ def _values(state: RunState, option: int) -> tuple[float, float, float, _Offer]:
     def talks(step: float) -> float:
         return talks_value(offer.settlement(step), offer.trust, a.status_quo, ideal, salience)
 
-    feared = force_value(
-        float(state.public_prevail[option]), utility_lost, _rung_cost(state, option, state.top)
-    )
+    public = float(state.public_prevail[option]) if belief is None else belief
+    feared = force_value(public, utility_lost, _rung_cost(state, option, state.top))
     step = smallest_sufficient_step(talks, feared) or 0.0
     return utility_lost, talks(step), step, offer
 
@@ -363,10 +364,41 @@ def _climb(state: RunState, levels: int) -> None:
         state.salience = np.clip(state.salience + a.escalation_salience * levels, 0.0, 1.0)
 
 
+def _ladder_values(
+    state: RunState, option: int, utility_lost: float, talks: float
+) -> tuple[float, float, float, float]:
+    """(climb, stay, descend, war): what each move on the ladder is worth to the actor.
+
+    War is Fearon's value of force at the top rung. Descending leads back to peace, worth the
+    talks. Staying is the talks less the cost of standing on this rung. Climbing is the march to
+    war when war beats talks (or the next rung is the top); otherwise it is a costly signal,
+    worth the talks after the opponents learn from it, less the next rung's cost (docs/model.md
+    §4). Unavailable moves are worth −inf.
+    """
+    a = state.arrays
+    prevail = float(state.prevail[option])
+    war = force_value(prevail, utility_lost, _rung_cost(state, option, state.top))
+    stay = talks - _rung_cost(state, option, state.level)
+    descend = talks if state.level > 0 else -np.inf
+    if state.level >= state.top:
+        return -np.inf, stay, descend, war
+    if state.level + 1 == state.top or war > talks:
+        return war, stay, descend, war
+    public = float(state.public_prevail[option])
+    learned = public + a.signal_learning * (prevail - public)
+    signal = _values(state, option, learned)[1] - _rung_cost(state, option, state.level + 1)
+    return max(signal, war), stay, descend, war
+
+
 def escalation(
     env: simpy.Environment, state: RunState, met: list[simpy.Event], over: simpy.Event
 ) -> Process:
-    """After each meeting, each actor with an escalation option weighs force against talks."""
+    """After each meeting, each actor with an escalation option climbs, stays or descends.
+
+    The choice is a logit over the values of :func:`_ladder_values`: the actor climbs with the
+    probability that climbing beats the better of staying and descending, else descends with the
+    probability that descending beats the better of the other two.
+    """
     a = state.arrays
     for venue_met in met:
         yield venue_met
@@ -374,15 +406,9 @@ def escalation(
             actor = int(a.option_actor[option])
             utility_lost, talks, step, offer = _values(state, option)
             _apply_offer(state, option, offer, step)
-            prevail = float(state.prevail[option])
-            up = (
-                force_value(prevail, utility_lost, _rung_cost(state, option, state.level + 1))
-                if state.level < state.top
-                else -np.inf
-            )
-            here = force_value(prevail, utility_lost, _rung_cost(state, option, state.level))
-            p_up = choice_probability(up - talks, a.logit_scale) if np.isfinite(up) else 0.0
-            p_down = choice_probability(talks - here, a.logit_scale) if state.level > 0 else 0.0
+            climb, stay, descend, war = _ladder_values(state, option, utility_lost, talks)
+            p_up = choice_probability(climb - max(stay, descend), a.logit_scale)
+            p_down = choice_probability(descend - max(stay, climb), a.logit_scale)
             draws = state.rng.random(2)
             model_choice = (
                 EscalationChoice.CLIMB
@@ -393,8 +419,10 @@ def escalation(
                 env.now,
                 actor,
                 state.level,
-                float(up),
-                float(here),
+                climb,
+                stay,
+                descend,
+                war,
                 talks,
                 p_up,
                 p_down,
@@ -407,6 +435,7 @@ def escalation(
             sign = 1 if choice is EscalationChoice.CLIMB else -1
             _climb(state, sign)
             if sign > 0:
+                prevail = float(state.prevail[option])
                 learning = a.signal_learning
                 state.public_prevail[option] += learning * (prevail - state.public_prevail[option])
             state.steps.append(
@@ -414,7 +443,7 @@ def escalation(
                     env.now,
                     actor,
                     state.level,
-                    up if sign > 0 else here,
+                    climb if sign > 0 else descend,
                     talks,
                     p_up if sign > 0 else p_down,
                     step,

@@ -50,10 +50,14 @@ class EscalationView:
     day: float
     actor: int
     level: int
-    force_up: float
-    """Expected value of force one rung up (−inf at the top)."""
-    force_here: float
-    """Expected value of force at the current rung."""
+    climb: float
+    """Value of climbing one rung: war's value when marching to war, else a costly signal."""
+    stay: float
+    """Value of staying: the talks less the cost of standing on this rung."""
+    descend: float
+    """Value of descending toward peace: the talks (−inf on the first rung)."""
+    war: float
+    """Fearon's expected value of force at the top rung."""
     talks: float
     """Expected value of talks after the opponents' offer."""
     p_up: float

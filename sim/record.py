@@ -83,7 +83,8 @@ class EscalationStep:
     level: int
     """Rung reached."""
     force_value: float
-    """The actor's expected value of force at the rung it considered."""
+    """The actor's value of the move it took: climbing (war's value when marching to war, else
+    the signal's) or descending (the talks)."""
     talks_value: float
     """The actor's expected value of talks."""
     probability: float

@@ -114,3 +114,10 @@ def test_smallest_sufficient_step_is_the_least_step_reaching_the_target(
 
 def test_smallest_sufficient_step_is_none_when_even_everything_falls_short() -> None:
     assert smallest_sufficient_step(lambda t: t / 2, 0.9) is None
+
+
+def test_an_actor_to_whom_nothing_matters_values_talks_and_any_package_as_its_ideal() -> None:
+    nothing = np.array([0.0, 0.0])
+    far, ideal = np.array([100.0, 100.0]), np.array([0.0, 0.0])
+    assert package_utility(far, ideal, nothing) == 1.0
+    assert talks_value(far, np.array([1.0, 1.0]), far, ideal, nothing) == 1.0

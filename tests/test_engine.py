@@ -40,6 +40,17 @@ def test_complete_information_and_positive_costs_never_reach_war(
 
 
 @settings(max_examples=40, deadline=None)
+@given(scenarios(complete_information=True), st.integers(0, 2**32 - 1))
+def test_without_private_information_no_actor_climbs_even_one_rung(
+    data: dict[str, Any], seed: int
+) -> None:
+    # A lower rung is a costly signal: when the opponents already know the actor's belief it
+    # teaches them nothing, so it is never worth its cost (docs/model.md §4).
+    _, records = _runs(data, seed)
+    assert all(record.peak_level == 0 and not record.escalation for record in records)
+
+
+@settings(max_examples=40, deadline=None)
 @given(scenarios(), st.integers(0, 2**32 - 1))
 def test_positions_stay_on_their_scale_and_inside_red_lines(
     data: dict[str, Any], seed: int
