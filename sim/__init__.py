@@ -5,6 +5,7 @@ The public API; the ``negsim`` command line is a thin shell over these names.
 
 from sim.comparison import Comparison as Comparison
 from sim.comparison import compare as compare
+from sim.comparison import compare_scenarios as compare_scenarios
 from sim.errors import NegsimError as NegsimError
 from sim.errors import ScenarioError as ScenarioError
 from sim.errors import SimulationError as SimulationError
@@ -26,6 +27,7 @@ __all__ = [
     "ScenarioError",
     "SimulationError",
     "compare",
+    "compare_scenarios",
     "forecast",
     "format_table",
     "load_scenario",

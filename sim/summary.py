@@ -11,7 +11,7 @@ import io
 import numpy as np
 import numpy.typing as npt
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -103,7 +103,12 @@ def summary_renderables(results: Results) -> Group:
 
 
 def format_table(results: Results, width: int = 100) -> str:
-    """The summary as plain text, byte-stable for a given *width*.
+    """The summary as plain text, byte-stable for a given *width*."""
+    return plain_text(summary_renderables(results), width)
+
+
+def plain_text(renderable: RenderableType, width: int) -> str:
+    """A rich renderable as plain text, byte-stable for a given *width*.
 
     Why: the terminal width, colour support and markup are injected or switched off, and trailing
     spaces are trimmed, so the text can be compared with a golden file.
@@ -121,5 +126,5 @@ def format_table(results: Results, width: int = 100) -> str:
         emoji=False,
         soft_wrap=False,
     )
-    console.print(summary_renderables(results))
+    console.print(renderable)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

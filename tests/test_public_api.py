@@ -11,6 +11,7 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "ScenarioError",
         "SimulationError",
         "compare",
+        "compare_scenarios",
         "forecast",
         "format_table",
         "load_scenario",

@@ -45,7 +45,15 @@ def user_errors_exit_2() -> Iterator[None]:
 
 def register_commands() -> None:
     """Import the command modules so their ``@app.command`` decorators run."""
-    from sim.cli import forecast_command, run_command, scenario_commands  # noqa: F401
+    from sim.cli import (  # noqa: F401
+        compare_command,
+        explain_command,
+        forecast_command,
+        handout_command,
+        play_command,
+        run_command,
+        scenario_commands,
+    )
 
 
 register_commands()

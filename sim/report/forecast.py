@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from pathlib import Path
 
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
 from sim.files import write_output
 from sim.forecast import IssueForecast
+from sim.report.html import figure_section, render_page
+
+READING = (
+    "Each thin line is one actor's position after each round of the expected-utility model; the "
+    "thick black line is the capability×salience-weighted median and the dashed grey line the "
+    "weighted mean. The forecast is the median after the last round."
+)
+"""How to read each forecast chart."""
 
 
 def forecast_figure(result: IssueForecast) -> go.Figure:
@@ -54,13 +62,17 @@ def forecast_figure(result: IssueForecast) -> go.Figure:
 
 def write_forecast_report(results: Sequence[IssueForecast], path: Path, *, force: bool) -> Path:
     """Write the forecast charts as one self-contained HTML page (atomic, never overwriting)."""
-    body = "\n".join(
-        forecast_figure(r).to_html(full_html=False, include_plotlyjs=False, div_id=f"forecast-{i}")
+    sections = [
+        figure_section(f"forecast-{i}", f"Issue {r.issue}", READING, forecast_figure(r))
         for i, r in enumerate(results)
+    ]
+    intro = [
+        f"<p>Deterministic forecast of {len(results)} issue(s): "
+        f"{html.escape(', '.join(r.issue for r in results))}.</p>"
+    ]
+    return write_output(
+        path,
+        path,
+        render_page("Expected-utility forecast", "negsim forecast", intro, sections),
+        force=force,
     )
-    page = (
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>negsim forecast</title>'
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>{body}'
-        "</body></html>\n"
-    )
-    return write_output(path, path, page, force=force)

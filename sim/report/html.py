@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from sim.files import write_output
@@ -21,6 +24,10 @@ STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
     "color:#222;line-height:1.45}p.read{color:#444;background:#f6f6f6;padding:.6em .9em;"
     "border-left:3px solid #bbb}nav li{margin:.1em 0}section{margin:2.5em 0}"
+    "table{border-collapse:collapse;font-variant-numeric:tabular-nums}"
+    "th,td{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:right;vertical-align:top}"
+    "th:first-child,td:first-child{text-align:left}tr.group th{background:#f6f6f6}"
+    "td.excludes-zero{font-weight:bold}"
 )
 READING = {
     "outcomes": (
@@ -59,6 +66,62 @@ READING = {
 """Fixed element id → (section heading, how to read the figure)."""
 
 
+@dataclass(frozen=True)
+class Section:
+    """One section of a report page: a heading, how to read it, and its content."""
+
+    id: str
+    """Fixed element id of the content; the section itself is ``section-<id>``."""
+    heading: str
+    reading: str
+    """How to read the content, in plain words; empty for none."""
+    content: str
+    """The section's HTML: a figure's div or a table."""
+
+
+def figure_section(div_id: str, heading: str, reading: str, figure: go.Figure) -> Section:
+    """A section holding *figure* under the fixed element id *div_id* (plotly.js not included)."""
+    content = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)
+    return Section(div_id, heading, reading, content)
+
+
+def render_page(title: str, kind: str, intro: Sequence[str], sections: Sequence[Section]) -> str:
+    """The page every report shares: plotly.js inlined once, heading, intro, contents, sections.
+
+    Args:
+        title: page heading, plain text (escaped here).
+        kind: what the page is, e.g. ``"negsim report"``; appended to the browser title.
+        intro: HTML paragraphs under the heading, already escaped; empty strings are skipped.
+        sections: the page's sections in order.
+    """
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)} — {e(kind)}</title>",
+        f"<style>{STYLE}</style>",
+        "<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>",
+        f'<script type="text/javascript">{get_plotlyjs()}</script>',
+        "</head><body>",
+        f"<h1>{e(title)}</h1>",
+        *intro,
+        "<nav><ul>",
+        *(f'<li><a href="#section-{s.id}">{e(s.heading)}</a></li>' for s in sections),
+        "</ul></nav>",
+    ]
+    for section in sections:
+        parts += [
+            f'<section id="section-{section.id}">',
+            f"<h2>{e(section.heading)}</h2>",
+            f'<p class="read">{e(section.reading)}</p>' if section.reading else "",
+            section.content,
+            "</section>",
+        ]
+    parts.append("</body></html>\n")
+    return "\n".join(p for p in parts if p)
+
+
 def _issue_texts(results: Results) -> dict[str, tuple[str, str]]:
     texts = {}
     for issue in results.scenario.issues:
@@ -88,37 +151,17 @@ def render_report(results: Results) -> str:
     """The report as one HTML string: plotly.js inlined once, fixed element ids, no clock."""
     meta = results.scenario.scenario
     texts = READING | _issue_texts(results)
-    figures = report_figures(results)
     e = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(meta.title)} — negsim report</title>",
-        f"<style>{STYLE}</style>",
-        "<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>",
-        f'<script type="text/javascript">{get_plotlyjs()}</script>',
-        "</head><body>",
-        f"<h1>{e(meta.title)}</h1>",
+    intro = [
         f"<p>{e(meta.description)}</p>" if meta.description else "",
         f"<p>Scenario <code>{e(meta.id)}</code> · as of {meta.as_of.isoformat()} · simulated "
         f"to {results.scenario.horizon.isoformat()} · {results.runs} runs · seed "
         f"{results.seed}. The same scenario, runs and seed give the same report.</p>",
-        "<nav><ul>",
-        *(f'<li><a href="#section-{div}">{e(texts[div][0])}</a></li>' for div in figures),
-        "</ul></nav>",
     ]
-    for div, figure in figures.items():
-        heading, reading = texts[div]
-        parts += [
-            f'<section id="section-{div}">',
-            f"<h2>{e(heading)}</h2>",
-            f'<p class="read">{e(reading)}</p>',
-            figure.to_html(full_html=False, include_plotlyjs=False, div_id=div),
-            "</section>",
-        ]
-    parts.append("</body></html>\n")
-    return "\n".join(p for p in parts if p)
+    sections = [
+        figure_section(div, *texts[div], figure) for div, figure in report_figures(results).items()
+    ]
+    return render_page(meta.title, "negsim report", intro, sections)
 
 
 def write_report(results: Results, path: Path | None = None, *, force: bool = False) -> Path:

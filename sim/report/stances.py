@@ -12,7 +12,8 @@ QUOTE_WIDTH = 70
 """Characters per hover line: long quotes are wrapped, never cut."""
 
 
-def _red_line(red: RedLine | None) -> str:
+def red_line_text(red: RedLine | None) -> str:
+    """A red line in words: the range an actor accepts and the weakest form it counts."""
     if red is None:
         return "none"
     text = f"accepts {red.low:g}–{red.high:g}"
@@ -32,7 +33,7 @@ def stance_hover(actor: Actor, issue: Issue) -> str:
     lines = [
         f"<b>{escape(actor.name)} on {escape(issue.name)}</b>",
         f"position {stance.position:g}, salience {stance.salience:g}",
-        f"red line: {_red_line(stance.red_line)}",
+        f"red line: {red_line_text(stance.red_line)}",
         *_evidence(stance),
     ]
     if stance.red_line is not None:

@@ -1,0 +1,96 @@
+"""``negsim compare``: simulate scenarios alike, print their differences, write the HTML report."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sim.cli.app import app, console, error_console, user_errors_exit_2
+from sim.cli.run_command import Runs, Seed, Workers
+from sim.compare_summary import format_comparison
+from sim.comparison import Comparison, compare_scenarios
+from sim.errors import NegsimError, Problem, ScenarioError
+from sim.files import write_output
+from sim.loader import load_scenario
+from sim.report import write_compare_report
+from sim.scenario import Scenario
+
+
+def load_scenarios(paths: Sequence[Path]) -> list[Scenario]:
+    """Load every scenario, reporting the problems of all the bad files at once."""
+    scenarios: list[Scenario] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        raise ScenarioError(problems)
+    return scenarios
+
+
+def compare_with_progress(
+    scenarios: Sequence[Scenario], runs: int, seed: int, workers: int
+) -> Comparison:
+    """Simulate and compare, with one progress bar per scenario on stderr when it is a terminal."""
+    err = error_console()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    ) as bar:
+        tasks = [bar.add_task(f"{s.id}: runs", total=runs) for s in scenarios]
+        return compare_scenarios(
+            scenarios,
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            progress=lambda index, done: bar.update(tasks[index], completed=done),
+        )
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[Path],
+        typer.Argument(help="Two or more scenario YAML files; the first is the baseline."),
+    ],
+    runs: Runs = 1000,
+    seed: Seed = 0,
+    workers: Workers = 0,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="HTML report path (default: reports/compare-<id1>-vs-<id2>….html, never reused)."
+        ),
+    ] = None,
+    json: Annotated[
+        Path | None, typer.Option(help="Also write the comparison as JSON to this path.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+) -> None:
+    """Simulate scenarios with the same runs and seed and report how their outcomes differ."""
+    with user_errors_exit_2():
+        if len(scenarios) < 2:
+            raise NegsimError("compare needs at least two scenario files")
+        for path in (output, json):
+            if path is not None and path.exists() and not force:
+                raise NegsimError(f"{path}: already exists; choose another path or pass --force")
+        comparison = compare_with_progress(load_scenarios(scenarios), runs, seed, workers)
+        out = console()
+        sys.stdout.write(format_comparison(comparison, out.width if out.is_terminal else 100))
+        report = write_compare_report(comparison, output, force=force)
+        console().print(f"report: {report}")
+        if json is not None:
+            path = write_output(json, json, comparison.to_json(), force=force)
+            console().print(f"comparison data: {path}")

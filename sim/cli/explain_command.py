@@ -1,0 +1,274 @@
+"""``negsim explain``: one run's story as a timeline, or what drives an outcome across runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console, RenderableType
+from rich.padding import Padding
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from sim.cli.app import app, console, error_console, user_errors_exit_2
+from sim.cli.run_command import Runs, Seed
+from sim.errors import NegsimError
+from sim.explanation import (
+    Driver,
+    EntryKind,
+    RunStory,
+    TimelineEntry,
+    driver_number,
+    driver_reading,
+    explain_outcome,
+    explain_run,
+)
+from sim.loader import load_scenario
+from sim.scenario import Scenario
+from sim.vocabulary import FORM_NAMES
+
+PIPE_WIDTH = 120
+"""Width of tables when stdout is not a terminal (timeline entries are never wrapped there)."""
+MARKS = {
+    EntryKind.PROPOSAL: ("·", ""),
+    EntryKind.AGREEMENT: ("✔", "bold green"),
+    EntryKind.BLOCKED: ("✘", "red"),
+    EntryKind.SHOCK: ("⚡", "magenta"),
+    EntryKind.ESCALATION: ("▲", "bold red"),
+    EntryKind.DE_ESCALATION: ("▼", "bold cyan"),
+}
+"""Each kind of entry's mark and style."""
+LEGEND = (
+    "· a proposal and its answer (E(U): the target's expected utility of resisting)   "
+    "✔ agreement   ✘ agreement blocked   ⚡ shock   ▲ ▼ escalation step"
+)
+
+
+def _labels(scenario: Scenario) -> dict[str, str]:
+    labels = {p.id: p.label for p in scenario.primary}
+    labels.update({o.id: o.label for o in scenario.outcomes})
+    return labels
+
+
+def _rung_labels(scenario: Scenario) -> dict[str, str]:
+    ladder = scenario.escalation.ladder if scenario.escalation else ()
+    return {r.id: f"{r.id} (“{r.label}”)" for r in ladder} | {"-": "no ladder"}
+
+
+def _venue_heading(scenario: Scenario, entry: TimelineEntry) -> Text:
+    venue = next(v for v in scenario.venues if v.id == entry.venue)
+    heading = Text(f"{entry.date} · {venue.name} ({venue.id}), {venue.place}", style="bold")
+    heading.append(
+        f"\n{venue.form.value} · {venue.rounds} rounds · {', '.join(venue.participants)} "
+        f"on {', '.join(venue.issues)}",
+        style="dim",
+    )
+    return heading
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A timeline entry's mark and text, kept apart so a terminal can hang the text past it."""
+
+    mark: str
+    text: Text
+
+    @classmethod
+    def of(cls, entry: TimelineEntry) -> _Entry:
+        mark, style = MARKS[entry.kind]
+        refused = entry.kind is EntryKind.PROPOSAL and " refuses" in entry.text
+        return cls(mark, Text(entry.text, style="yellow" if refused else style))
+
+
+Line = tuple[int, RenderableType | _Entry]
+"""A renderable and the indent it is printed at."""
+
+
+def _timeline(scenario: Scenario, story: RunStory) -> list[Line]:
+    """The entries under date and venue headings, with a sub-heading per round."""
+    parts: list[Line] = []
+    group: tuple[object, str] | None = None
+    round_ = 0
+    for entry in story.timeline:
+        key = (entry.date, entry.venue)
+        if entry.venue and key != group:
+            parts += [(0, Text("")), (0, _venue_heading(scenario, entry))]
+            group, round_ = key, 0
+        elif not entry.venue and (group is None or group[0] != entry.date):
+            parts += [(0, Text("")), (0, Text(f"{entry.date}", style="bold"))]
+            group, round_ = key, 0
+        if entry.venue and entry.round and entry.round != round_:
+            parts.append((2, Text(f"round {entry.round}", style="italic")))
+            round_ = entry.round
+        parts.append((4 if entry.venue else 2, _Entry.of(entry)))
+    return parts
+
+
+def _parameters(scenario: Scenario, story: RunStory) -> list[RenderableType]:
+    p = story.parameters
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("actor")
+    for issue in scenario.issues:
+        table.add_column(issue.id, justify="right")
+    for a, actor in enumerate(scenario.actors):
+        cells = [
+            f"{p.position[a, k]:.1f} · {p.salience[a, k]:.2f}" for k in range(p.position.shape[1])
+        ]
+        table.add_row(actor.id, *cells)
+    options = scenario.escalation.options if scenario.escalation else ()
+    beliefs = [
+        f"{o.actor} {b:.2f} (stated {o.prevail:g})" for o, b in zip(options, p.prevail, strict=True)
+    ]
+    parts: list[RenderableType] = [Text("This run's sampled ideal positions · saliences:"), table]
+    if beliefs:
+        parts.append(Text(f"beliefs of prevailing by force: {'; '.join(beliefs)}"))
+    return [*parts, Text(LEGEND, style="dim")]
+
+
+def _footer(scenario: Scenario, story: RunStory) -> list[RenderableType]:
+    labels, rungs = _labels(scenario), _rung_labels(scenario)
+    record = story.record
+    satisfied = ", ".join(f"{o} ({labels[o]})" for o in story.outcomes) or "none"
+    agreements = [
+        f"{scenario.issues[g.issue].id} at {g.position:.1f}, {FORM_NAMES[g.form]}"
+        for g in record.agreements
+        if g is not None
+    ]
+    end = scenario.scenario.as_of + dt.timedelta(days=math.floor(record.end_day))
+    return [
+        Text(""),
+        Text("─" * 60, style="dim"),
+        Text(f"outcomes satisfied: {satisfied}"),
+        Text(f"primary class: {story.primary} ({labels[story.primary]})"),
+        Text(
+            f"escalation: started on {rungs[story.start_rung]}, peak {rungs[story.peak_rung]}, "
+            f"ended on {rungs[story.final_rung]}"
+        ),
+        Text(f"agreements in force at the end: {'; '.join(agreements) or 'none'}"),
+        Text(f"run ended on {end}", style="dim"),
+    ]
+
+
+def _print_story(out: Console, scenario: Scenario, story: RunStory) -> None:
+    """Print the story: hanging indents on a terminal, one unwrapped line per entry otherwise."""
+    title = f"{scenario.id}, run {story.run_index} (seed {story.seed}): {scenario.scenario.title}"
+    lines: list[Line] = [(0, Text(title, style="bold"))]
+    lines += [(0, part) for part in _parameters(scenario, story)]
+    lines += _timeline(scenario, story)
+    lines += [(0, part) for part in _footer(scenario, story)]
+    for indent, part in lines:
+        if isinstance(part, _Entry) and out.is_terminal:
+            grid = Table.grid(padding=(0, 1, 0, 0))
+            grid.add_column(no_wrap=True)
+            grid.add_column()
+            grid.add_row(Text(part.mark, style=part.text.style), part.text)
+            out.print(Padding(grid, (0, 0, 0, indent)))
+        elif isinstance(part, _Entry):
+            out.print(Text(f"{' ' * indent}{part.mark} ") + part.text, soft_wrap=True)
+        elif isinstance(part, Text) and not out.is_terminal:
+            out.print(Text(" " * indent) + part, soft_wrap=True)
+        else:
+            out.print(Padding(part, (0, 0, 0, indent)) if indent else part)
+
+
+def _print_drivers(
+    out: Console,
+    scenario: Scenario,
+    outcome: str,
+    runs: int,
+    seed: int,
+    count: int,
+    drivers: list[Driver],
+) -> None:
+    label = _labels(scenario)[outcome]
+    if not drivers:
+        which = "none" if count == 0 else "all"
+        out.print(
+            f"“{label}” ({outcome}) holds in {which} of {runs} runs (seed {seed}): nothing to "
+            "compare. Try more runs or another seed."
+        )
+        return
+    table = Table(
+        title=f"What separates the {count} of {runs} runs with “{label}” ({outcome}) from the "
+        f"others (seed {seed})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption="* the 95 % interval of the difference excludes zero. Shares: Newcombe's "
+        "interval; means: Welch's. Ranked by the difference over the feature's spread. A "
+        "meeting's features count only the runs still going on its date (“in force at the end”: "
+        "only runs that saw the whole calendar).",
+        caption_justify="left",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("feature")
+    for name in ("with", "without", "difference", "95 % interval"):
+        table.add_column(name, justify="right")
+    table.add_column("")
+    for rank, d in enumerate(drivers, 1):
+        table.add_row(
+            str(rank),
+            Text(d.feature),
+            driver_number(d, d.with_outcome),
+            driver_number(d, d.without_outcome),
+            driver_number(d, d.difference, signed=True) + (" pts" if d.kind == "share" else ""),
+            f"{driver_number(d, d.low, True)} to {driver_number(d, d.high, True)}",
+            "*" if d.excludes_zero else "",
+        )
+    out.print(table)
+    out.print(Text(driver_reading(drivers[0], label, runs)), soft_wrap=not out.is_terminal)
+
+
+def _drivers_with_progress(
+    scenario: Scenario, outcome: str, runs: int, seed: int, top: int
+) -> tuple[int, list[Driver]]:
+    err = error_console()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"{scenario.id}: runs", total=runs)
+        return explain_outcome(
+            scenario, outcome, runs, seed, top, lambda done: bar.update(task, completed=done)
+        )
+
+
+@app.command()
+def explain(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    run: Annotated[
+        int | None, typer.Option(min=0, help="Tell the story of this run (0-based, as in run).")
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option(help="Rank what drives this outcome (or primary class) id.")
+    ] = None,
+    runs: Runs = 1000,
+    seed: Seed = 0,
+    top: Annotated[int, typer.Option(min=1, help="How many drivers to show.")] = 12,
+) -> None:
+    """Explain one run (--run K) or what separates runs with an outcome (--outcome ID)."""
+    with user_errors_exit_2():
+        if (run is None) == (outcome is None):
+            raise NegsimError(
+                "negsim explain: give exactly one of --run K (one run's story) or --outcome ID "
+                "(what drives an outcome)"
+            )
+        loaded = load_scenario(scenario)
+        out = console()
+        if not out.is_terminal:
+            out.width = PIPE_WIDTH
+        if run is not None:
+            _print_story(out, loaded, explain_run(loaded, run, seed))
+        elif outcome is not None:
+            count, drivers = _drivers_with_progress(loaded, outcome, runs, seed, top)
+            _print_drivers(out, loaded, outcome, runs, seed, count, drivers)

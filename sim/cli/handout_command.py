@@ -1,0 +1,27 @@
+"""``negsim handout``: a printable HTML handout of a scenario for the classroom."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.app import app, console, user_errors_exit_2
+from sim.handout import write_handout
+from sim.loader import load_scenario
+
+
+@app.command()
+def handout(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(help="HTML path (default: reports/<scenario-id>-handout.html, never reused)."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Write a printable handout: actors, issues, stances with evidence, calendar, outcomes."""
+    with user_errors_exit_2():
+        path = write_handout(load_scenario(scenario), output, force=force)
+        console().print(f"handout: {path}")
