@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sim.errors import NegsimError
 
@@ -28,6 +29,20 @@ def console() -> Console:
 def error_console() -> Console:
     """Console on stderr for errors and progress."""
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def run_progress() -> Progress:
+    """A transient progress bar of runs on stderr, shown only when stderr is a terminal."""
+    err = error_console()
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    )
 
 
 @contextmanager

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sim.cli.app import app, console, error_console, user_errors_exit_2
+from sim.cli.app import app, console, run_progress, user_errors_exit_2
 from sim.cli.run_command import Runs, Seed, Workers
 from sim.compare_summary import format_comparison
 from sim.comparison import Comparison, compare_scenarios
@@ -39,16 +38,7 @@ def compare_with_progress(
     scenarios: Sequence[Scenario], runs: int, seed: int, workers: int
 ) -> Comparison:
     """Simulate and compare, with one progress bar per scenario on stderr when it is a terminal."""
-    err = error_console()
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not err.is_terminal,
-        transient=True,
-    ) as bar:
+    with run_progress() as bar:
         tasks = [bar.add_task(f"{s.id}: runs", total=runs) for s in scenarios]
         return compare_scenarios(
             scenarios,

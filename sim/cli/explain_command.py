@@ -12,11 +12,10 @@ import typer
 from rich import box
 from rich.console import Console, RenderableType
 from rich.padding import Padding
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.app import app, console, error_console, user_errors_exit_2
+from sim.cli.app import app, console, run_progress, user_errors_exit_2
 from sim.cli.run_command import Runs, Seed
 from sim.errors import NegsimError
 from sim.explanation import (
@@ -227,16 +226,7 @@ def _print_drivers(
 def _drivers_with_progress(
     scenario: Scenario, outcome: str, runs: int, seed: int, top: int
 ) -> tuple[int, list[Driver]]:
-    err = error_console()
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not err.is_terminal,
-        transient=True,
-    ) as bar:
+    with run_progress() as bar:
         task = bar.add_task(f"{scenario.id}: runs", total=runs)
         return explain_outcome(
             scenario, outcome, runs, seed, top, lambda done: bar.update(task, completed=done)

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sim.cli.app import app, console, error_console, user_errors_exit_2
+from sim.cli.app import app, console, run_progress, user_errors_exit_2
 from sim.errors import NegsimError
 from sim.files import write_output
 from sim.loader import load_scenario
@@ -28,16 +27,7 @@ Workers = Annotated[
 def simulate_with_progress(scenario_path: Path, runs: int, seed: int, workers: int) -> Results:
     """Load and simulate, with a progress bar on stderr when it is a terminal."""
     scenario = load_scenario(scenario_path)
-    err = error_console()
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not err.is_terminal,
-        transient=True,
-    ) as bar:
+    with run_progress() as bar:
         task = bar.add_task(f"{scenario.id}: runs", total=runs)
         return simulate(
             scenario,
