@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from sim.expected_utility import EUConfig, run_rounds
+from sim.model.expected_utility import EUConfig, run_rounds
 
 SIZES = ((10, 200), (50, 40), (200, 4))
 """(actors, rounds per timing)."""

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import simpy
 
-from sim.loader import load_scenario
-from sim.montecarlo import simulate
+from sim.analysis.montecarlo import simulate
+from sim.scenario.loader import load_scenario
 
 FLAGSHIP = Path(__file__).resolve().parent.parent / "scenarios" / "geneva-2022.yaml"
 
@@ -57,7 +57,7 @@ def _events_per_run(runs: int = 200) -> float:
 def _peak_memory_mb(runs: int) -> tuple[float, float]:
     """(parent, largest worker) peak resident memory of a fresh process simulating *runs*."""
     code = (
-        "import resource, sim; from sim.montecarlo import simulate; "
+        "import resource, sim; from sim.analysis.montecarlo import simulate; "
         f"simulate(sim.load_scenario({str(FLAGSHIP)!r}), runs={runs}, seed=1, workers=2); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
         "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"

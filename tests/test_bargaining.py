@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.bargaining import (
+from sim.model.bargaining import (
     choice_probability,
     consenting_package,
     force_value,

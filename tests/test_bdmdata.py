@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.bdmdata import read_bdm_csv
 from sim.errors import Problem, ScenarioError
+from sim.scenario.bdmdata import read_bdm_csv
 
 EC = Path(__file__).resolve().parent.parent / "scenarios" / "bdm" / "ec-emissions.csv"
 HEADER = "actor,capability,position,salience\n"

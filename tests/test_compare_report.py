@@ -13,14 +13,14 @@ from golden import check_golden
 from plotly.offline import get_plotlyjs
 from variant_pair import write_pair
 
-from sim.comparison import Comparison, compare_scenarios
+from sim.analysis.comparison import Comparison, compare_scenarios
+from sim.analysis.forecast import forecast
 from sim.errors import NegsimError
-from sim.forecast import forecast
-from sim.loader import load_scenario
 from sim.report import compare_report_data, write_compare_report, write_forecast_report
 from sim.report.compare import TABLE_ID, default_compare_path, render_compare_report
 from sim.report.compare_figures import compare_figures
 from sim.report.html import render_report
+from sim.scenario.loader import load_scenario
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "testdata" / "test_compare_report" / "compare_report_data.json"

@@ -7,9 +7,9 @@ from golden import check_golden
 from rich.cells import cell_len
 from variant_pair import write_pair
 
-from sim.compare_summary import MARK, format_comparison
-from sim.comparison import Comparison, compare_scenarios
-from sim.loader import load_scenario
+from sim.analysis.comparison import Comparison, compare_scenarios
+from sim.report.compare_summary import MARK, format_comparison
+from sim.scenario.loader import load_scenario
 
 GOLDEN = Path(__file__).resolve().parent / "testdata" / "test_compare_summary" / "table.txt"
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from variant_pair import write_pair
 
-from sim.comparison import compare, compare_scenarios, newcombe_difference
+from sim.analysis.comparison import compare, compare_scenarios, newcombe_difference
+from sim.analysis.montecarlo import simulate
 from sim.errors import SimulationError
-from sim.loader import load_scenario
-from sim.montecarlo import simulate
-from sim.scenario import Scenario
+from sim.scenario.format import Scenario
+from sim.scenario.loader import load_scenario
 
 
 def test_a_scenario_compared_with_itself_differs_by_zero_on_every_outcome(tiny_path: Path) -> None:

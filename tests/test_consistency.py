@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from sim.consistency import Finding, check_scenario, walk_citations
-from sim.scenario import Scenario
-from sim.yamlsource import read_yaml
+from sim.scenario.consistency import Finding, check_scenario, walk_citations
+from sim.scenario.format import Scenario
+from sim.scenario.yamlsource import read_yaml
 
 TINY = Path(__file__).resolve().parent / "testdata" / "tiny" / "tiny.yaml"
 Data = dict[str, Any]

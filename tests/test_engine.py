@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import scenarios
 
-from sim.engine import run_once
+from sim.analysis.montecarlo import run_generator, simulate
+from sim.engine.record import RunRecord
+from sim.engine.run import run_once
+from sim.engine.sampling import ScenarioArrays, compile_scenario, sample_parameters
 from sim.errors import ScenarioError
-from sim.loader import scenario_from_data
-from sim.montecarlo import run_generator, simulate
-from sim.record import RunRecord
-from sim.sampling import ScenarioArrays, compile_scenario, sample_parameters
+from sim.scenario.loader import scenario_from_data
 
 RUNS_PER_SCENARIO = 8
 
@@ -104,7 +104,7 @@ def test_runs_end_by_the_horizon_and_on_the_ladder(data: dict[str, Any], seed: i
 
 
 def test_the_same_generator_gives_the_same_run(tiny_path: Any) -> None:
-    from sim.loader import load_scenario
+    from sim.scenario.loader import load_scenario
 
     arrays = compile_scenario(load_scenario(tiny_path))
     first, second = run_generator(5, 3), run_generator(5, 3)
@@ -114,7 +114,7 @@ def test_the_same_generator_gives_the_same_run(tiny_path: Any) -> None:
 
 
 def test_shocks_fire_on_their_sampled_day(tiny_path: Any) -> None:
-    from sim.loader import load_scenario
+    from sim.scenario.loader import load_scenario
 
     arrays = compile_scenario(load_scenario(tiny_path))
     for index in range(20):
@@ -139,7 +139,7 @@ def _tiny_starting_on(tmp_path: Path, tiny_path: Path, start: str) -> Path:
 
 
 def test_every_run_starts_on_the_scenarios_start_rung(tmp_path: Path, tiny_path: Path) -> None:
-    from sim.loader import load_scenario
+    from sim.scenario.loader import load_scenario
 
     path = _tiny_starting_on(tmp_path, tiny_path, "threats")
     results = simulate(load_scenario(path), runs=60, seed=4)
@@ -148,7 +148,7 @@ def test_every_run_starts_on_the_scenarios_start_rung(tmp_path: Path, tiny_path:
 
 
 def test_a_run_can_descend_below_its_start_rung(tmp_path: Path, tiny_path: Path) -> None:
-    from sim.loader import load_scenario
+    from sim.scenario.loader import load_scenario
 
     path = _tiny_starting_on(tmp_path, tiny_path, "blockade")
     results = simulate(load_scenario(path), runs=200, seed=4)
@@ -156,7 +156,7 @@ def test_a_run_can_descend_below_its_start_rung(tmp_path: Path, tiny_path: Path)
 
 
 def test_a_start_on_an_unknown_or_top_rung_is_refused(tmp_path: Path, tiny_path: Path) -> None:
-    from sim.loader import load_scenario
+    from sim.scenario.loader import load_scenario
 
     for rung, message in (("siege", "unknown rung 'siege'"), ("war", "cannot start on the top")):
         with pytest.raises(ScenarioError, match=message):

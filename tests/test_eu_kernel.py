@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import eu_actors
 
-from sim.eu_kernel import NO_MOVE, engine_round
-from sim.expected_utility import KINDS, choose_offers, round_offers
-from sim.venue_round import SPAN, engine_config, propose
+from sim.engine.venue_round import SPAN, engine_config, propose
+from sim.model.eu_kernel import NO_MOVE, engine_round
+from sim.model.expected_utility import KINDS, choose_offers, round_offers
 
 
 def _reference(

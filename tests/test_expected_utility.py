@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from strategies import eu_actors
 
-from sim.bdmdata import BdmData, read_bdm_csv
-from sim.expected_utility import (
+from sim.model.expected_utility import (
     REGIONS,
     TIE_TOLERANCE,
     EUConfig,
@@ -29,6 +28,7 @@ from sim.expected_utility import (
     weighted_median,
     win_probability,
 )
+from sim.scenario.bdmdata import BdmData, read_bdm_csv
 
 EC = Path(__file__).resolve().parent.parent / "scenarios" / "bdm" / "ec-emissions.csv"
 # Scholz, Calbert & Smith (2011) Table 2, as copied into bdm-ec.json

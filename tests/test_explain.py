@@ -10,14 +10,15 @@ import pytest
 from golden import check_golden
 from typer.testing import CliRunner
 
+from sim.analysis.drivers import explain_outcome
+from sim.analysis.montecarlo import simulate, simulate_run
+from sim.analysis.story import EntryKind, RunStory, explain_run
 from sim.cli import app
+from sim.engine.outcomes import classify, outcome_rules
+from sim.engine.sampling import compile_scenario
 from sim.errors import SimulationError
-from sim.explanation import EntryKind, RunStory, explain_outcome, explain_run
-from sim.loader import load_scenario
-from sim.montecarlo import simulate, simulate_run
-from sim.outcomes import classify, outcome_rules
-from sim.sampling import compile_scenario
-from sim.scenario import Scenario
+from sim.scenario.format import Scenario
+from sim.scenario.loader import load_scenario
 from sim.vocabulary import FORM_NAMES
 
 runner = CliRunner()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from golden import check_golden
 
-from sim.loader import load_scenario
-from sim.montecarlo import simulate
+from sim.analysis.montecarlo import simulate
+from sim.scenario.loader import load_scenario
 
 GOLDEN = Path(__file__).parent / "testdata" / "test_flagship_results" / "geneva-2022-400-runs.json"
 

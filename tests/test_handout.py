@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.handout import condition_text, render_handout
-from sim.loader import load_scenario
+from sim.report.condition_text import condition_text
+from sim.report.handout import render_handout
+from sim.scenario.loader import load_scenario
 
 runner = CliRunner()
 

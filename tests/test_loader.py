@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.loader import load_scenario, load_scenario_checked, scenario_from_data
-from sim.scenario import Scenario
-from sim.yamlsource import read_yaml
+from sim.scenario.format import Scenario
+from sim.scenario.loader import load_scenario, load_scenario_checked, scenario_from_data
+from sim.scenario.yamlsource import read_yaml
 
 DATA = Path(__file__).resolve().parent / "testdata" / "test_loader"
 TINY = Path(__file__).resolve().parent / "testdata" / "tiny"

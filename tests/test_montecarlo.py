@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.analysis.montecarlo import simulate
 from sim.errors import SimulationError
-from sim.loader import load_scenario
-from sim.montecarlo import simulate
+from sim.scenario.loader import load_scenario
 
 
 def test_results_are_byte_identical_for_any_worker_count(tiny_path: Path) -> None:

@@ -7,28 +7,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from sim.analysis.montecarlo import simulate_run
+from sim.classroom.moves import HELP, Move, MoveError, MoveKind, answer_for, model_move, parse_move
+from sim.classroom.play import Ask, GameQuitError, GameStoppedError, Question, new_game, play
 from sim.cli import app
+from sim.engine.policy import EscalationChoice, EscalationView, ProposalView
+from sim.engine.sampling import compile_scenario
 from sim.errors import SimulationError
-from sim.loader import load_scenario
-from sim.montecarlo import simulate_run
-from sim.play import (
-    HELP,
-    Ask,
-    GameQuitError,
-    GameStoppedError,
-    Move,
-    MoveError,
-    MoveKind,
-    Question,
-    answer_for,
-    model_move,
-    new_game,
-    parse_move,
-    play,
-)
-from sim.policy import EscalationChoice, EscalationView, ProposalView
-from sim.sampling import compile_scenario
-from sim.scenario import Scenario
+from sim.scenario.format import Scenario
+from sim.scenario.loader import load_scenario
 
 runner = CliRunner()
 MOVES = Path(__file__).resolve().parent / "testdata" / "test_play" / "tiny-south.moves"

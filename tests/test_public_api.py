@@ -15,6 +15,7 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "forecast",
         "format_table",
         "load_scenario",
+        "read_bdm_csv",
         "simulate",
         "write_report",
     }

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.results import wilson_interval
+from sim.analysis.results import wilson_interval
 
 
 @given(st.integers(1, 10_000), st.data())

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from sim.analysis.montecarlo import simulate
 from sim.errors import ScenarioError
-from sim.loader import load_scenario, load_scenario_checked
-from sim.montecarlo import simulate
+from sim.scenario.loader import load_scenario, load_scenario_checked
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from sim.scenario import Scenario
-from sim.sources import check_quotes, count_citations, iter_quotes, normalise, source_paths
-from sim.yamlsource import KeyPath, read_yaml
+from sim.scenario.format import Scenario
+from sim.scenario.sources import check_quotes, count_citations, iter_quotes, normalise, source_paths
+from sim.scenario.yamlsource import KeyPath, read_yaml
 
 TINY = Path(__file__).resolve().parent / "testdata" / "tiny"
 

@@ -7,10 +7,10 @@ import pytest
 from golden import check_golden
 from rich.cells import cell_len
 
-from sim.loader import load_scenario
-from sim.montecarlo import simulate
-from sim.results import Results
-from sim.summary import format_table, nearest_waypoint
+from sim.analysis.montecarlo import simulate
+from sim.analysis.results import Results
+from sim.report.summary import format_table, nearest_waypoint
+from sim.scenario.loader import load_scenario
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "testdata" / "test_summary" / "format_table.txt"

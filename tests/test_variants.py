@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from sim.errors import ScenarioError
-from sim.loader import load_scenario, load_scenario_checked
-from sim.variants import VariantDocument, read_scenario_document
+from sim.scenario.loader import load_scenario, load_scenario_checked
+from sim.scenario.variants import VariantDocument, read_scenario_document
 
 TINY = Path(__file__).resolve().parent / "testdata" / "tiny"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sim.loader import load_scenario, load_scenario_checked
+from sim.scenario.loader import load_scenario, load_scenario_checked
 
 VARIANTS = Path(__file__).resolve().parent.parent / "scenarios" / "variants"
 FLAGSHIP = VARIANTS.parent / "geneva-2022.yaml"

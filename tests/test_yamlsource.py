@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sim.errors import Problem, ScenarioError
-from sim.yamlsource import Mark, dump_yaml, parse_yaml, read_yaml
+from sim.scenario.yamlsource import Mark, dump_yaml, parse_yaml, read_yaml
 
 TEXT = """\
 scenario:

@@ -9,15 +9,14 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.app import app, console, run_progress, user_errors_exit_2
-from sim.cli.run_command import Runs, Seed, Workers
-from sim.compare_summary import format_comparison
-from sim.comparison import Comparison, compare_scenarios
+from sim.analysis.comparison import Comparison, compare_scenarios
+from sim.cli.common import Runs, Seed, Workers, console, run_progress, user_errors_exit_2
 from sim.errors import NegsimError, Problem, ScenarioError
 from sim.files import write_output
-from sim.loader import load_scenario
 from sim.report import write_compare_report
-from sim.scenario import Scenario
+from sim.report.compare_summary import format_comparison
+from sim.scenario.format import Scenario
+from sim.scenario.loader import load_scenario
 
 
 def load_scenarios(paths: Sequence[Path]) -> list[Scenario]:
@@ -49,7 +48,6 @@ def compare_with_progress(
         )
 
 
-@app.command()
 def compare(
     scenarios: Annotated[
         list[Path],

@@ -15,21 +15,12 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.app import app, console, run_progress, user_errors_exit_2
-from sim.cli.run_command import Runs, Seed
+from sim.analysis.drivers import Driver, driver_number, driver_reading, explain_outcome
+from sim.analysis.story import EntryKind, RunStory, TimelineEntry, explain_run
+from sim.cli.common import Runs, Seed, console, run_progress, user_errors_exit_2
 from sim.errors import NegsimError
-from sim.explanation import (
-    Driver,
-    EntryKind,
-    RunStory,
-    TimelineEntry,
-    driver_number,
-    driver_reading,
-    explain_outcome,
-    explain_run,
-)
-from sim.loader import load_scenario
-from sim.scenario import Scenario
+from sim.scenario.format import Scenario
+from sim.scenario.loader import load_scenario
 from sim.vocabulary import FORM_NAMES
 
 PIPE_WIDTH = 120
@@ -233,7 +224,6 @@ def _drivers_with_progress(
         )
 
 
-@app.command()
 def explain(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     run: Annotated[

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from sim.bdmdata import read_bdm_csv
-from sim.cli.app import app, console, user_errors_exit_2
-from sim.forecast import IssueForecast, forecast
-from sim.loader import load_scenario
+from sim.analysis.forecast import IssueForecast, forecast
+from sim.cli.common import console, user_errors_exit_2
 from sim.report import write_forecast_report
+from sim.scenario.bdmdata import read_bdm_csv
+from sim.scenario.loader import load_scenario
 
 
 def render(result: IssueForecast) -> str:
@@ -32,7 +32,6 @@ def render(result: IssueForecast) -> str:
     return "\n".join(lines)
 
 
-@app.command("forecast")
 def forecast_command(
     file: Annotated[Path, typer.Argument(help="Scenario YAML, or a BDM data-set CSV.")],
     issue: Annotated[str | None, typer.Option(help="Only this issue of a scenario.")] = None,

@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.app import app, console, user_errors_exit_2
-from sim.handout import write_handout
-from sim.loader import load_scenario
+from sim.cli.common import console, user_errors_exit_2
+from sim.report.handout import write_handout
+from sim.scenario.loader import load_scenario
 
 
-@app.command()
 def handout(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     output: Annotated[

@@ -20,26 +20,23 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.app import app, console, user_errors_exit_2
-from sim.cli.run_command import Seed
-from sim.errors import NegsimError
-from sim.explanation import KIND_WHY, EntryKind, timeline, waypoint_label
-from sim.loader import load_scenario
-from sim.play import (
-    HELP,
+from sim.analysis.story import KIND_WHY, EntryKind, timeline, waypoint_label
+from sim.classroom.moves import HELP, accept_position, answer_text
+from sim.classroom.play import (
     Ask,
     Decision,
     Game,
     GameQuitError,
     PlayResult,
     Question,
-    accept_position,
-    answer_text,
     new_game,
     play_game,
 )
-from sim.policy import EscalationView, ProposalView
-from sim.scenario import Issue, Scenario
+from sim.cli.common import Seed, console, user_errors_exit_2
+from sim.engine.policy import EscalationView, ProposalView
+from sim.errors import NegsimError
+from sim.scenario.format import Issue, Scenario
+from sim.scenario.loader import load_scenario
 from sim.vocabulary import FORM_NAMES
 
 PIPE_WIDTH = 120
@@ -347,7 +344,6 @@ def _read_moves(path: Path) -> Iterator[str]:
     return _lines(text.splitlines())
 
 
-@app.command()
 def play(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     actor: Annotated[str, typer.Option("--as", help="Id of the actor you play.")],

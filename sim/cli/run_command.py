@@ -8,20 +8,14 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.app import app, console, run_progress, user_errors_exit_2
+from sim.analysis.montecarlo import simulate
+from sim.analysis.results import Results
+from sim.cli.common import Runs, Seed, Workers, console, run_progress, user_errors_exit_2
 from sim.errors import NegsimError
 from sim.files import write_output
-from sim.loader import load_scenario
-from sim.montecarlo import simulate
 from sim.report import write_report
-from sim.results import Results
-from sim.summary import format_table
-
-Runs = Annotated[int, typer.Option(min=1, help="Number of Monte Carlo runs.")]
-Seed = Annotated[int, typer.Option(min=0, help="Root seed: the same seed gives the same results.")]
-Workers = Annotated[
-    int, typer.Option(min=0, help="Worker processes (0: one per CPU); results do not depend on it.")
-]
+from sim.report.summary import format_table
+from sim.scenario.loader import load_scenario
 
 
 def simulate_with_progress(scenario_path: Path, runs: int, seed: int, workers: int) -> Results:
@@ -38,7 +32,6 @@ def simulate_with_progress(scenario_path: Path, runs: int, seed: int, workers: i
         )
 
 
-@app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     runs: Runs = 1000,

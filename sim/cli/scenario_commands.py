@@ -9,15 +9,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sim.cli.app import app, console, user_errors_exit_2
+from sim.cli.common import console, user_errors_exit_2
 from sim.errors import NegsimError, ScenarioError
 from sim.files import atomic_write
-from sim.loader import load_scenario_checked
-from sim.overview import overview
-from sim.scenario import Scenario
+from sim.scenario.format import Scenario
+from sim.scenario.loader import load_scenario_checked
+from sim.scenario.overview import overview
 
 
-@app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario YAML files to check.")],
 ) -> None:
@@ -47,7 +46,6 @@ def validate(
             raise ScenarioError(p for e in failed for p in getattr(e, "problems", ()))
 
 
-@app.command()
 def schema(
     output: Annotated[Path, typer.Option(help="Where to write the JSON Schema.")] = Path(
         "schema/scenario.schema.json"

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.comparison import Comparison
+from sim.analysis.comparison import Comparison
 from sim.files import write_output
 from sim.report.compare_figures import compare_figures
 from sim.report.figures import issue_div_id
@@ -180,7 +180,7 @@ def write_compare_report(
     """Write the compare report as a self-contained HTML file and return where it went.
 
     Args:
-        comparison: what :func:`sim.comparison.compare` returned.
+        comparison: what :func:`sim.analysis.comparison.compare` returned.
         path: target file; by default :func:`default_compare_path`.
         force: replace an existing file.
 

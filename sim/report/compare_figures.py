@@ -1,6 +1,6 @@
 """Comparison → plotly figures: scenarios side by side, one colour per scenario.
 
-Each function takes a :class:`~sim.comparison.Comparison` and returns a ``go.Figure``;
+Each function takes a :class:`~sim.analysis.comparison.Comparison` and returns a ``go.Figure``;
 :func:`compare_figures` lists them all under the fixed element ids the compare page uses. Issue
 scales, waypoints and labels are the first scenario's, since it is the baseline.
 """
@@ -12,11 +12,11 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from sim.comparison import Comparison
+from sim.analysis.comparison import Comparison
+from sim.analysis.results import wilson_interval
 from sim.report.escalation import calendar_dates
-from sim.report.figures import BIN_WIDTH, _mark, _scale_ticks, issue_div_id
+from sim.report.figures import BIN_WIDTH, issue_div_id, mark_position, scale_ticks
 from sim.report.theme import TEMPLATE, escape, rounded
-from sim.results import wilson_interval
 
 PALETTE: tuple[str, ...] = tuple(qualitative.D3)
 """Scenario colours, in scenario order (repeated beyond ten scenarios)."""
@@ -221,7 +221,7 @@ def issue_comparison_figure(comparison: Comparison, issue_id: str) -> go.Figure:
         )
     for row, (position, names) in enumerate(sorted(status_quo.items())):
         whose = "" if len(status_quo) == 1 else f" ({escape(', '.join(names))})"
-        _mark(figure, position, f"status quo{whose}", row, "dot")
+        mark_position(figure, position, f"status quo{whose}", row, "dot")
     first = comparison.results[0]
     k0 = [i.id for i in first.scenario.issues].index(issue_id)
     figure.update_layout(
@@ -229,7 +229,7 @@ def issue_comparison_figure(comparison: Comparison, issue_id: str) -> go.Figure:
         template=TEMPLATE,
         barmode="overlay",
         bargap=0,
-        xaxis=_scale_ticks(first, k0),
+        xaxis=scale_ticks(first, k0),
         yaxis={"title": "runs", "rangemode": "nonnegative"},
         legend={"title": "scenario"},
         margin={"t": 110 + 25 * len(status_quo)},

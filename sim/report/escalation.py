@@ -8,8 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from sim.analysis.results import Results
 from sim.report.theme import TEMPLATE, escape, rounded
-from sim.results import Results
 
 
 def calendar_dates(as_of: dt.date, days: tuple[float, ...]) -> list[str]:

@@ -1,6 +1,6 @@
 """Results → plotly figures, one function per chart (the plotly-express shape).
 
-Each function takes :class:`~sim.results.Results` and returns a ``go.Figure``;
+Each function takes :class:`~sim.analysis.results.Results` and returns a ``go.Figure``;
 :func:`report_figures` lists them all under the fixed element ids the HTML page uses.
 """
 
@@ -10,10 +10,10 @@ import numpy as np
 import numpy.typing as npt
 import plotly.graph_objects as go
 
+from sim.analysis.results import Results, wilson_interval
 from sim.report.escalation import escalation_figure
 from sim.report.stances import stance_figure
 from sim.report.theme import FORM_COLOURS, FORMS, TEMPLATE, escape, rounded, wrap
-from sim.results import Results, wilson_interval
 
 BIN_WIDTH = 5
 """Width of the histogram bins of agreed positions, in points of the 0–100 scale."""
@@ -78,7 +78,8 @@ def primary_figure(results: Results) -> go.Figure:
     )
 
 
-def _scale_ticks(results: Results, issue: int) -> dict[str, object]:
+def scale_ticks(results: Results, issue: int) -> dict[str, object]:
+    """Axis ticks of an issue's 0–100 scale at its end labels and waypoints."""
     spec = results.scenario.issues[issue]
     ticks = [(0.0, spec.low), *((w.at, w.label) for w in spec.waypoints), (100.0, spec.high)]
     return {
@@ -89,7 +90,8 @@ def _scale_ticks(results: Results, issue: int) -> dict[str, object]:
     }
 
 
-def _mark(figure: go.Figure, x: float, label: str, row: int, dash: str) -> None:
+def mark_position(figure: go.Figure, x: float, label: str, row: int, dash: str) -> None:
+    """A labelled vertical line at *x* (status quo, a baseline) above the plot."""
     figure.add_vline(x=x, line_dash=dash, line_color="black", line_width=1)
     figure.add_annotation(
         x=x, y=1.0 + 0.07 * row, yref="paper", xanchor="left", yanchor="bottom",
@@ -120,11 +122,11 @@ def issue_figure(results: Results, issue: int) -> go.Figure:
                 hovertemplate=f"{form}: %{{y}} runs at %{{x}} ± {BIN_WIDTH / 2:g}<extra></extra>",
             )
         )
-    _mark(figure, spec.status_quo.position, "status quo", 0, "dot")
+    mark_position(figure, spec.status_quo.position, "status quo", 0, "dot")
     base = results.baselines.get(spec.id, {})
     keys = [k for k in BASELINE_NAMES if k in base] + sorted(set(base) - set(BASELINE_NAMES))
     for row, key in enumerate(keys, start=1):
-        _mark(figure, base[key], BASELINE_NAMES.get(key, escape(key)), row, "dash")
+        mark_position(figure, base[key], BASELINE_NAMES.get(key, escape(key)), row, "dash")
     agreed = int((~np.isnan(positions)).sum())
     if agreed == 0:
         figure.add_annotation(
@@ -136,7 +138,7 @@ def issue_figure(results: Results, issue: int) -> go.Figure:
         template=TEMPLATE,
         barmode="stack",
         bargap=0.05,
-        xaxis=_scale_ticks(results, issue),
+        xaxis=scale_ticks(results, issue),
         yaxis={"title": "runs", "rangemode": "nonnegative", "range": None if agreed else [0, 1]},
         legend={"title": "form"},
         margin={"t": 110 + 25 * len(keys)},

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from sim.analysis.forecast import IssueForecast
 from sim.files import write_output
-from sim.forecast import IssueForecast
 from sim.report.html import figure_section, render_page
 
 READING = (

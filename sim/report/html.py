@@ -16,9 +16,9 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from sim.analysis.results import Results
 from sim.files import write_output
 from sim.report.figures import issue_div_id, report_figures
-from sim.results import Results
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
@@ -168,7 +168,7 @@ def write_report(results: Results, path: Path | None = None, *, force: bool = Fa
     """Write the report as a self-contained HTML file and return where it went.
 
     Args:
-        results: what :func:`sim.montecarlo.simulate` returned.
+        results: what :func:`sim.analysis.montecarlo.simulate` returned.
         path: target file; by default ``reports/<scenario-id>.html``.
         force: replace an existing file.
 

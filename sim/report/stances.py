@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from sim.analysis.results import Results
 from sim.report.theme import TEMPLATE, escape, wrap
-from sim.results import Results
-from sim.scenario import Actor, Evidenced, Issue, RedLine
+from sim.scenario.format import Actor, Evidenced, Issue, RedLine
 
 QUOTE_WIDTH = 70
 """Characters per hover line: long quotes are wrapped, never cut."""

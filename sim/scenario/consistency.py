@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from pydantic import BaseModel
 
-from sim.conditions import (
+from sim.scenario.conditions import (
     AgreementCount,
     AllOf,
     AnyOf,
@@ -23,8 +23,8 @@ from sim.conditions import (
     PeakEscalation,
     ShockFired,
 )
-from sim.scenario import Citation, Scenario
-from sim.yamlsource import KeyPath
+from sim.scenario.format import Citation, Scenario
+from sim.scenario.yamlsource import KeyPath
 
 Finding = tuple[KeyPath, str]
 

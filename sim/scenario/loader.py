@@ -1,4 +1,4 @@
-"""Load a scenario file into a validated :class:`~sim.scenario.Scenario`, or explain every problem.
+"""Load a scenario file into a validated :class:`~sim.scenario.format.Scenario`, or say why not.
 
 The chain: YAML text (with marks) → variant merge → pydantic models → cross-references →
 source quotes. Every problem found is reported at once, located at ``file:line:column``.
@@ -14,13 +14,13 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from sim.conditions import CONDITION_KEYS
-from sim.consistency import check_scenario
 from sim.errors import Problem, ScenarioError
-from sim.scenario import Scenario
-from sim.sources import check_quotes, count_citations, source_paths
-from sim.variants import read_scenario_document
-from sim.yamlsource import KeyPath
+from sim.scenario.conditions import CONDITION_KEYS
+from sim.scenario.consistency import check_scenario
+from sim.scenario.format import Scenario
+from sim.scenario.sources import check_quotes, count_citations, source_paths
+from sim.scenario.variants import read_scenario_document
+from sim.scenario.yamlsource import KeyPath
 
 
 class Located(Protocol):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from sim.expected_utility import weighted_mean as weighted_mean
+from sim.model.expected_utility import weighted_mean as weighted_mean
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

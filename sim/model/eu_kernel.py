@@ -1,11 +1,12 @@
 """The expected-utility round as the engine reads it, compiled with numba for every issue at once.
 
-:mod:`sim.eu_equations` is the model's reference: readable numpy with every open reading
+:mod:`sim.model.eu_equations` is the model's reference: readable numpy with every open reading
 (A1–A12). A Monte Carlo run asks for a round dozens of times on two to five actors, where numpy's
 per-call overhead costs a hundred times the arithmetic, so this module compiles the one reading
-the engine uses (:func:`sim.venue_round.engine_config`: Scholz's win probability, the target's
-salience, the viewer's exponent, the figure's signs, the least move, T ≡ 1, the lower median,
-Δ fixed) into loops. ``tests/test_eu_kernel.py`` holds it to the reference on random rounds.
+the engine uses (:func:`sim.engine.venue_round.engine_config`: Scholz's win probability,
+the target's salience, the viewer's exponent, the figure's signs, the least move, T ≡ 1,
+the lower median, Δ fixed) into loops. ``tests/test_eu_kernel.py`` holds it to the reference
+on random rounds.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.eu_equations import TIE_TOLERANCE
+from sim.model.eu_equations import TIE_TOLERANCE
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -27,7 +28,7 @@ NO_MOVE = -1
 
 
 def _median_py(x: FloatArray, w: FloatArray) -> float:
-    """Weighted median, lower of ties (as :func:`sim.eu_equations.weighted_median`)."""
+    """Weighted median, lower of ties (as :func:`sim.model.eu_equations.weighted_median`)."""
     n = len(x)
     total_weight = 0.0
     low, high = x[0], x[0]

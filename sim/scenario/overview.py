@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.scenario import Scenario
+from sim.scenario.format import Scenario
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from functools import cache
 
 import numpy as np
 
-from sim.eu_kernel import engine_round
-from sim.expected_utility import KINDS, EUConfig, Kind
-from sim.sampling import FloatArray
+from sim.engine.sampling import FloatArray
+from sim.model.eu_kernel import engine_round
+from sim.model.expected_utility import KINDS, EUConfig, Kind
 
 SPAN = 100.0
 """Δ of the engine's model: every issue is a 0–100 scale."""
@@ -26,7 +26,7 @@ def engine_config(q: float) -> EUConfig:
 
     Why: the replication's "lowest weighted point" rule prefers lower positions, so it is not
     invariant to flipping an issue's scale (bdm.md §2.7); the engine must not depend on which
-    end of a scale a scenario author called 0. :mod:`sim.eu_kernel` compiles this reading.
+    end of a scale a scenario author called 0. :mod:`sim.model.eu_kernel` compiles this reading.
     """
     return EUConfig(selection="least_move", q=q)
 

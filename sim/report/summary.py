@@ -15,7 +15,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from sim.results import Results, wilson_interval
+from sim.analysis.results import Results, wilson_interval
 
 NO_VALUE = "—"
 BASELINES = ("median", "mean", "expected_utility")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import Problem, ScenarioError
-from sim.yamlsource import KeyPath, YamlDocument, dotted, read_yaml
+from sim.scenario.yamlsource import KeyPath, YamlDocument, dotted, read_yaml
 
 Origin = tuple[YamlDocument, KeyPath]
 """The file a value was read from and its key path there."""

@@ -13,10 +13,10 @@ from typing import Any
 
 from statsmodels.stats.proportion import confint_proportions_2indep
 
+from sim.analysis.montecarlo import simulate
+from sim.analysis.results import CONFIDENCE, Results
 from sim.errors import SimulationError
-from sim.montecarlo import simulate
-from sim.results import CONFIDENCE, Results
-from sim.scenario import Scenario
+from sim.scenario.format import Scenario
 
 ScenarioProgress = Callable[[int, int], None]
 """Called with a scenario's index and the number of its runs finished so far."""

@@ -1,10 +1,7 @@
-"""A printable classroom handout of a scenario, as one self-contained HTML page.
+"""The handout's sections: header, actors, issues, calendar, escalation, shocks, outcomes, sources.
 
-Actors, issues, every stance with its evidence, the calendar, escalation, shocks, outcomes and
-sources: what a student needs to read, play or discuss a scenario on paper.
-
-The page has no script and records no clock, so the same scenario always gives the same bytes.
-Every text from the scenario is HTML-escaped; print CSS keeps tables and quotes whole on a page.
+Each section is a function that adds its HTML to a :class:`Page`; every text from the scenario is
+HTML-escaped on the way in.
 """
 
 from __future__ import annotations
@@ -12,62 +9,15 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from pydantic import BaseModel
 
-from sim.conditions import (
-    AgreementCount,
-    AllOf,
-    AnyOf,
-    Condition,
-    FinalPosition,
-    HasAgreement,
-    NoAgreement,
-    NotOf,
-    PeakEscalation,
-    ShockFired,
-)
-from sim.explanation import effect_text, waypoint_label
-from sim.files import write_output
-from sim.overview import overview
+from sim.analysis.story import effect_text, waypoint_label
+from sim.report.condition_text import condition_text
 from sim.report.stances import red_line_text
-from sim.scenario import Citation, Issue, Scenario
-from sim.vocabulary import Form
+from sim.scenario.format import Citation, Issue, Scenario
+from sim.scenario.overview import overview
 
-CSS = """
-:root{--ink:#1d1d1f;--mute:#5b5b60;--line:#d0d0d6;--soft:#f4f4f7;--accent:#28527a}
-body{font:15px/1.45 Georgia,'Times New Roman',serif;color:var(--ink);max-width:62rem;
-margin:2rem auto;padding:0 1.2rem}
-h1,h2,h3{font-family:system-ui,'Helvetica Neue',Arial,sans-serif;line-height:1.2}
-h1{font-size:1.9rem;margin:.2rem 0 .6rem}h2{font-size:1.35rem;margin:2.2rem 0 .6rem;
-border-bottom:2px solid var(--accent);padding-bottom:.2rem;color:var(--accent)}
-h3{font-size:1.08rem;margin:1.6rem 0 .4rem}
-table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.92rem}
-th,td{border-top:1px solid var(--line);padding:.3rem .45rem;vertical-align:top;text-align:left}
-th{font-family:system-ui,Arial,sans-serif;font-size:.8rem;background:var(--soft)}
-td.num{text-align:right;white-space:nowrap}code{font-size:.85em;color:var(--mute)}
-.meta{color:var(--mute)}.d{white-space:nowrap}.small{font-size:.85rem}
-.ev{margin:.15rem 0;font-size:.86rem}.ev q{font-style:italic}
-.src{color:var(--mute);font-size:.8rem}
-.assumed{margin:.15rem 0;font-size:.86rem;color:#6a4a00}
-.assumed b{font-family:system-ui,Arial,sans-serif;font-size:.72rem;text-transform:uppercase}
-.tag{font-family:system-ui,Arial,sans-serif;font-size:.7rem;border:1px solid var(--line);
-border-radius:3px;padding:0 .25rem;color:var(--mute)}
-nav ol{columns:2;font-family:system-ui,Arial,sans-serif;font-size:.9rem}
-svg{display:block;margin:.3rem 0 .6rem;font-family:system-ui,Arial,sans-serif}
-.issue{border-top:1px solid var(--line);margin-top:1.4rem}
-.block{display:grid;grid-template-columns:1fr 1fr;gap:0 1.4rem;border-top:1px solid var(--line);
-padding:.35rem 0 .5rem}.block .who{grid-column:1/-1;margin:.1rem 0 .2rem}
-h4{font:600 .68rem system-ui,Arial,sans-serif;text-transform:uppercase;color:var(--mute);
-margin:.1rem 0}
-@page{size:A4;margin:14mm 12mm}
-@media print{body{font-size:10.5pt;max-width:none;margin:0;padding:0}nav{display:none}
-h2.page{break-before:page;margin-top:0}h2,h3,h4{break-after:avoid}
-tr,.ev,.assumed,svg,.keep{break-inside:avoid}
-thead{display:table-header-group}a{color:inherit;text-decoration:none}}
-"""
-"""The page's style: screen and print (A4, each part on a new page, rows never split)."""
 SECTIONS = (
     ("actors", "Actors"),
     ("issues", "Issues and stances"),
@@ -79,93 +29,11 @@ SECTIONS = (
     ("sources", "Sources"),
 )
 PAGE_BREAKS = ("issues", "calendar", "outcomes")
-"""Sections that start on a new page when printed."""
+
+
 NONE = '<p class="ev">—</p>'
 esc = html.escape
 """Every text from the scenario passes through this before it reaches the page."""
-
-
-def _forms(form: Form | None) -> str:
-    return " or ".join(f.value for f in Form if form is None or f.rank >= form.rank)
-
-
-def _range(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"at {low:g}" if low == high else f"between {low:g} and {high:g}"
-    if low is not None:
-        return f"at {low:g} or more"
-    return f"at {high:g} or less" if high is not None else "anywhere"
-
-
-def condition_text(condition: Condition, scenario: Scenario) -> str:
-    """An outcome condition in words, with the scenario's names for issues, actors and rungs."""
-    issues = {i.id: i.name for i in scenario.issues}
-    rungs = {r.id: r.label for r in (scenario.escalation.ladder if scenario.escalation else ())}
-    c = condition
-
-    def part(sub: Condition) -> str:
-        text = condition_text(sub, scenario)
-        return f"({text})" if isinstance(sub, AllOf | AnyOf) else text
-
-    if isinstance(c, AllOf):
-        return " and ".join(part(p) for p in c.all)
-    if isinstance(c, AnyOf):
-        return " or ".join(part(p) for p in c.any)
-    if isinstance(c, NotOf):
-        return _negated(c.not_, scenario, rungs)
-    if isinstance(c, HasAgreement):
-        a = c.agreement
-        where = "" if a.min is None and a.max is None else f" {_range(a.min, a.max)}"
-        form = f", {_forms(a.form)}" if a.form is not None else ", in any form"
-        return f"an agreement on “{issues[a.issue]}”{where}{form}"
-    if isinstance(c, NoAgreement):
-        return f"no agreement on “{issues[c.no_agreement]}”"
-    if isinstance(c, PeakEscalation):
-        low, high = c.escalation.min, c.escalation.max
-        if low and high:
-            span = (
-                f"at “{rungs[low]}”"
-                if low == high
-                else f"between “{rungs[low]}” and “{rungs[high]}”"
-            )
-        else:
-            span = (
-                f"at “{rungs[low]}” or higher" if low else f"no higher than “{rungs[high or '']}”"
-            )
-        return f"escalation peaks {span}"
-    if isinstance(c, FinalPosition):
-        p = c.position
-        return f"{p.actor}'s final position on “{issues[p.issue]}” lies {_range(p.min, p.max)}"
-    if isinstance(c, AgreementCount):
-        least, most = c.agreements.min, c.agreements.max
-        if least is not None and most is not None:
-            count = f"exactly {least}" if least == most else f"between {least} and {most}"
-        else:
-            count = f"at least {least}" if least is not None else f"at most {most}"
-        return f"agreements on {count} issue{'' if count.endswith(' 1') else 's'}"
-    if isinstance(c, ShockFired):
-        return f"the shock {c.shock} fires"
-    raise TypeError(f"unknown condition {type(c).__name__}")  # pragma: no cover
-
-
-def _negated(condition: Condition, scenario: Scenario, rungs: dict[str, str]) -> str:
-    c = condition
-    if isinstance(c, HasAgreement):
-        return "no " + condition_text(c, scenario).removeprefix("an ")
-    if isinstance(c, NoAgreement):
-        return condition_text(
-            HasAgreement.model_validate({"agreement": {"issue": c.no_agreement}}), scenario
-        )
-    if isinstance(c, PeakEscalation) and not (c.escalation.min and c.escalation.max):
-        low, high = c.escalation.min, c.escalation.max
-        return (
-            f"escalation stays below “{rungs[low]}”"
-            if low
-            else f"escalation rises above “{rungs[high or '']}”"
-        )
-    if isinstance(c, ShockFired):
-        return f"the shock {c.shock} does not fire"
-    return f"not ({condition_text(c, scenario)})"
 
 
 def _short(title: str, width: int = 60) -> str:
@@ -188,7 +56,7 @@ def _citations(item: object) -> Iterator[Citation]:
             yield from _citations(child)
 
 
-class _Page:
+class Page:
     """The handout under construction: the scenario, its source index and the HTML parts."""
 
     def __init__(self, scenario: Scenario) -> None:
@@ -197,6 +65,7 @@ class _Page:
         self.parts: list[str] = []
 
     def add(self, *parts: str) -> None:
+        """Append HTML parts, skipping empty ones."""
         self.parts.extend(p for p in parts if p)
 
     def evidence(self, cites: Iterable[Citation], assumption: str | None) -> str:
@@ -233,6 +102,7 @@ class _Page:
         self.add(f'<div class="block"><p class="who">{head}</p>{cells}</div>')
 
     def heading(self, anchor: str) -> None:
+        """A section heading; some sections start a new printed page."""
         new_page = ' class="page"' if anchor in PAGE_BREAKS else ""
         self.add(f'<h2 id="{anchor}"{new_page}>{esc(dict(SECTIONS)[anchor])}</h2>')
 
@@ -243,7 +113,8 @@ def _present(scenario: Scenario, anchor: str) -> bool:
     return bool(scenario.shocks) if anchor == "shocks" else True
 
 
-def _header(page: _Page) -> None:
+def header(page: Page) -> None:
+    """The title block: the scenario's title, question, as-of date and overview counts."""
     s, meta, o = page.s, page.s.scenario, overview(page.s)
     page.add(
         f"<h1>{esc(meta.title)}</h1>",
@@ -262,7 +133,8 @@ def _header(page: _Page) -> None:
     )
 
 
-def _actors(page: _Page) -> None:
+def actors(page: Page) -> None:
+    """One block per actor: capability, veto, escalation options and trust, with evidence."""
     s = page.s
     page.heading("actors")
     total = sum(a.capability for a in s.actors)
@@ -288,7 +160,7 @@ def _actors(page: _Page) -> None:
             )
 
 
-def _strip(issue: Issue, page: _Page) -> str:
+def _strip(issue: Issue, page: Page) -> str:
     """An SVG of the issue's scale: each actor's red-line range (bar) and position (dot)."""
     actors = page.s.actors
     left, width, row = 130, 560, 20
@@ -334,7 +206,8 @@ def _strip(issue: Issue, page: _Page) -> str:
     return "".join(out)
 
 
-def _issues(page: _Page) -> None:
+def issues(page: Page) -> None:
+    """One block per issue: its scale with waypoints and every actor's stance and red line."""
     page.heading("issues")
     page.add(
         '<p class="small meta">For each issue: its scale and labelled points (W1, W2…), where it '
@@ -370,7 +243,8 @@ def _issues(page: _Page) -> None:
         page.add("</section>")
 
 
-def _calendar(page: _Page) -> None:
+def calendar(page: Page) -> None:
+    """The venues in date order: who meets, in what form, on which issues."""
     page.heading("calendar")
     rows = [
         [
@@ -386,7 +260,8 @@ def _calendar(page: _Page) -> None:
     page.table(["date", "meeting", "at the table", "on the table", "form"], rows, set())
 
 
-def _escalation(page: _Page) -> None:
+def escalation(page: Page) -> None:
+    """The escalation ladder, its options and the responses to each rung."""
     ladder = page.s.escalation
     if ladder is None:
         return
@@ -428,7 +303,8 @@ def _escalation(page: _Page) -> None:
         page.table(["response", "from rung", "cost", "evidence"], rows, {2})
 
 
-def _shocks(page: _Page) -> None:
+def shocks(page: Page) -> None:
+    """The shocks: their window, probability and effects."""
     if not page.s.shocks:
         return
     page.heading("shocks")
@@ -447,7 +323,8 @@ def _shocks(page: _Page) -> None:
     page.table(["shock", "probability", "window", "effects"], rows, {1})
 
 
-def _outcomes(page: _Page) -> None:
+def outcomes(page: Page) -> None:
+    """The named outcomes and primary classes, each condition in words."""
     page.heading("outcomes")
     page.add('<p class="small meta">A run may meet several outcomes, or none.</p>')
     rows = [
@@ -474,7 +351,8 @@ def _outcomes(page: _Page) -> None:
     page.table(["class", "when"], rows, set())
 
 
-def _model_and_sources(page: _Page) -> None:
+def model_and_sources(page: Page) -> None:
+    """The model's parameters and assumptions, then every source with its quotes."""
     page.heading("model")
     m = page.s.model
     rows = []
@@ -499,30 +377,3 @@ def _model_and_sources(page: _Page) -> None:
         for src in page.s.scenario.sources
     ]
     page.table(["id", "title, outlet and file", "date", "quotes"], rows, {3})
-
-
-def render_handout(scenario: Scenario) -> str:
-    """The handout as one HTML string: inline CSS, no script, nothing that changes between calls."""
-    page = _Page(scenario)
-    page.add(
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(scenario.scenario.title)} — negsim handout</title>",
-        f"<style>{CSS}</style></head><body>",
-    )
-    for part in (_header, _actors, _issues, _calendar, _escalation, _shocks, _outcomes):
-        part(page)
-    _model_and_sources(page)
-    page.add("</body></html>\n")
-    return "\n".join(page.parts)
-
-
-def write_handout(scenario: Scenario, path: Path | None = None, *, force: bool = False) -> Path:
-    """Write the handout atomically and return where it went.
-
-    By default to ``reports/<scenario-id>-handout.html``, or the first free ``-2``, ``-3``…
-    name; an explicit *path* that exists is replaced only with *force*.
-    """
-    default = Path("reports") / f"{scenario.id}-handout.html"
-    return write_output(path, default, render_handout(scenario), force=force)

@@ -6,10 +6,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.bdmdata import BdmData
 from sim.errors import SimulationError
-from sim.expected_utility import EUConfig, Trajectory, run_rounds, weighted_mean, weighted_median
-from sim.scenario import Scenario
+from sim.model.expected_utility import (
+    EUConfig,
+    Trajectory,
+    run_rounds,
+    weighted_mean,
+    weighted_median,
+)
+from sim.scenario.bdmdata import BdmData
+from sim.scenario.format import Scenario
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from statsmodels.stats.proportion import proportion_confint
 
-from sim.scenario import Scenario
+from sim.scenario.format import Scenario
 from sim.vocabulary import FORM_NAMES
 
 FloatArray = npt.NDArray[np.float64]

@@ -1,6 +1,6 @@
 """Bueno de Mesquita's expected-utility model: offers, choices and rounds (bdm.md §2.6–2.8).
 
-The equations live in :mod:`sim.eu_equations` and are re-exported here, so this module is the
+The equations live in :mod:`sim.model.eu_equations` and are re-exported here, so this module is the
 model's one public face: :func:`round_offers` and :func:`choose_offers` are the decision rule the
 negotiation engine uses, and :func:`run_rounds` is the deterministic forecast. The default
 :class:`EUConfig` reproduces the published Table 2; :meth:`EUConfig.printed` gives the equations
@@ -14,24 +14,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.eu_equations import KINDS as KINDS
-from sim.eu_equations import REGIONS as REGIONS
-from sim.eu_equations import TIE_TOLERANCE as TIE_TOLERANCE
-from sim.eu_equations import DyadUtilities as DyadUtilities
-from sim.eu_equations import EUConfig as EUConfig
-from sim.eu_equations import FloatArray as FloatArray
-from sim.eu_equations import IntArray as IntArray
-from sim.eu_equations import Kind as Kind
-from sim.eu_equations import basic_utilities as basic_utilities
-from sim.eu_equations import classify_dyads as classify_dyads
-from sim.eu_equations import dyad_utilities as dyad_utilities
-from sim.eu_equations import expected_utilities as expected_utilities
-from sim.eu_equations import mean_weight as mean_weight
-from sim.eu_equations import others_view as others_view
-from sim.eu_equations import risk_exponents as risk_exponents
-from sim.eu_equations import weighted_mean as weighted_mean
-from sim.eu_equations import weighted_median as weighted_median
-from sim.eu_equations import win_probability as win_probability
+from sim.model.eu_equations import KINDS as KINDS
+from sim.model.eu_equations import REGIONS as REGIONS
+from sim.model.eu_equations import TIE_TOLERANCE as TIE_TOLERANCE
+from sim.model.eu_equations import DyadUtilities as DyadUtilities
+from sim.model.eu_equations import EUConfig as EUConfig
+from sim.model.eu_equations import FloatArray as FloatArray
+from sim.model.eu_equations import IntArray as IntArray
+from sim.model.eu_equations import Kind as Kind
+from sim.model.eu_equations import basic_utilities as basic_utilities
+from sim.model.eu_equations import classify_dyads as classify_dyads
+from sim.model.eu_equations import dyad_utilities as dyad_utilities
+from sim.model.eu_equations import expected_utilities as expected_utilities
+from sim.model.eu_equations import mean_weight as mean_weight
+from sim.model.eu_equations import others_view as others_view
+from sim.model.eu_equations import risk_exponents as risk_exponents
+from sim.model.eu_equations import weighted_mean as weighted_mean
+from sim.model.eu_equations import weighted_median as weighted_median
+from sim.model.eu_equations import win_probability as win_probability
 
 
 @dataclass(frozen=True, slots=True)

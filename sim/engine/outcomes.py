@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.conditions import (
+from sim.engine.record import RunRecord
+from sim.scenario.conditions import (
     AgreementCount,
     AllOf,
     AnyOf,
@@ -19,8 +20,7 @@ from sim.conditions import (
     PeakEscalation,
     ShockFired,
 )
-from sim.record import RunRecord
-from sim.scenario import Scenario
+from sim.scenario.format import Scenario
 
 BoolArray = npt.NDArray[np.bool_]
 

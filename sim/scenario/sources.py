@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sim.consistency import walk_citations
-from sim.scenario import Scenario
-from sim.yamlsource import KeyPath
+from sim.scenario.consistency import walk_citations
+from sim.scenario.format import Scenario
+from sim.scenario.yamlsource import KeyPath
 
 Finding = tuple[KeyPath, str]
 

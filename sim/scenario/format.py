@@ -1,7 +1,8 @@
 """The scenario file as strict, frozen pydantic models: data only, no behaviour.
 
 Field names are the YAML keys. Cross-references between sections (an actor named in a venue, a
-source named in a citation) are checked by :mod:`sim.consistency`, which can point at the exact key.
+source named in a citation) are checked by :mod:`sim.scenario.consistency`, which can point
+at the exact key.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
 
-from sim.conditions import Condition
+from sim.scenario.conditions import Condition
 from sim.vocabulary import Form, Id, Position, Probability, Salience
 
 Text = Annotated[str, Field(min_length=1)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.scenario import Scenario, Stance
+from sim.scenario.format import Scenario, Stance
 from sim.vocabulary import Form
 
 FloatArray = npt.NDArray[np.float64]

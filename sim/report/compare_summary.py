@@ -16,8 +16,8 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from sim.comparison import Comparison, Difference
-from sim.summary import plain_text
+from sim.analysis.comparison import Comparison, Difference
+from sim.report.summary import plain_text
 
 MARK = "*"
 """Suffix of a difference whose 95 % interval excludes zero."""

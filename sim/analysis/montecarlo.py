@@ -14,15 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine import run_once
+from sim.analysis.forecast import baselines
+from sim.analysis.results import Results, RunTable
+from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
+from sim.engine.record import RunRecord
+from sim.engine.run import run_once
+from sim.engine.sampling import RunParameters, ScenarioArrays, compile_scenario, sample_parameters
 from sim.errors import SimulationError
-from sim.eu_kernel import compile_kernels
-from sim.forecast import baselines
-from sim.outcomes import OutcomeRules, classify, outcome_rules
-from sim.record import RunRecord
-from sim.results import Results, RunTable
-from sim.sampling import RunParameters, ScenarioArrays, compile_scenario, sample_parameters
-from sim.scenario import Scenario
+from sim.model.eu_kernel import compile_kernels
+from sim.scenario.format import Scenario
 
 Progress = Callable[[int], None]
 """Called with the number of runs finished so far."""

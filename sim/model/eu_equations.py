@@ -4,7 +4,7 @@ Follows ``bdm.md`` §2.1–2.6 (after Scholz, Calbert & Smith 2011): median and 
 probability, utilities, expected utilities, risk exponents and the classification of dyads.
 Every reading the paper leaves open (A1–A12, bdm.md §4) is a field of :class:`EUConfig`. Vectors
 are indexed by actor in input order; a matrix entry [i, j] is about i challenging (or judging) j.
-Use it through :mod:`sim.expected_utility`, which adds offers, choices and rounds.
+Use it through :mod:`sim.model.expected_utility`, which adds offers, choices and rounds.
 """
 
 from __future__ import annotations

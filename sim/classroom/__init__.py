@@ -1,0 +1,1 @@
+"""The classroom stage: people taking part, playing actors against the model."""

@@ -1,0 +1,236 @@
+"""Escalation: each escalating actor climbs, holds or descends the ladder after every meeting.
+
+Fearon's bargaining model of war (docs/model.md §4): the opponents offer what makes talks worth
+as much as the war the actor is feared to fight; the actor weighs war, a costly signal, holding
+and descending with a logit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from sim.engine.policy import EscalationChoice, EscalationView
+from sim.engine.record import Agreement, EscalationStep
+from sim.engine.sampling import BoolArray, FloatArray, IntArray
+from sim.engine.state import Process, RunState
+from sim.model.bargaining import (
+    choice_probability,
+    force_value,
+    package_utility,
+    smallest_sufficient_step,
+    talks_value,
+)
+
+
+def _rung_cost(state: RunState, option: int, rung: int) -> float:
+    a = state.arrays
+    actor = a.option_actor[option]
+    response = a.response_cost[(a.response_target == actor) & (a.response_from <= rung)].sum()
+    return float(state.costs[option, rung] + (response if rung > 0 else 0.0))
+
+
+def _remaining_form(state: RunState) -> IntArray:
+    """Per issue, the strongest form still ahead on the calendar (verbal if none)."""
+    a = state.arrays
+    ahead = (np.arange(len(a.venue_day)) > state.venue)[:, None] & a.venue_table
+    return np.asarray(np.where(ahead, a.venue_form[:, None], 0).max(axis=0, initial=0))
+
+
+def _settlement_zones(state: RunState, opponents: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """Per issue, where a settlement can lie: inside the red lines of all who must consent.
+
+    That is the veto holders and the opponents, and for an agreement in force also the actors who
+    consented to it at its venue; a renegotiation that cannot satisfy them all leaves it as it is.
+    """
+    a = state.arrays
+    needed = a.veto | opponents[:, None]
+    fallback = a.status_quo.copy()
+    for k, agreement in enumerate(state.agreements):
+        if agreement is not None:
+            needed[:, k] |= a.venue_participants[agreement.venue]
+            fallback[k] = agreement.position
+    low = np.where(needed, a.red_low, -np.inf).max(axis=0)
+    high = np.where(needed, a.red_high, np.inf).min(axis=0)
+    empty = low > high
+    return np.where(empty, fallback, low), np.where(empty, fallback, high)
+
+
+def _weighted_means(position: FloatArray, weights: FloatArray) -> FloatArray:
+    """Column-wise :func:`weighted_mean` of actors × issues."""
+    total = weights.sum(axis=0)
+    safe = np.where(total > 0, total, 1.0)
+    means = np.where(total > 0, (weights * position).sum(axis=0) / safe, position.mean(axis=0))
+    return np.asarray(means, dtype=np.float64)
+
+
+def _expected_settlement(state: RunState, actor: int) -> tuple[FloatArray, FloatArray]:
+    """Each issue's expected settlement and the trust *actor* places in it (docs/model.md §4)."""
+    expected = _weighted_means(state.position, state.capability[:, None] * state.salience)
+    trust = state.trust[actor, _remaining_form(state)]
+    for k, agreement in enumerate(state.agreements):
+        if agreement is not None:
+            expected[k], trust[k] = agreement.position, state.trust[actor, agreement.form]
+    return expected, trust
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """The opponents' Fearon offer to an escalating actor, as a function of how far they go."""
+
+    expected: FloatArray
+    trust: FloatArray
+    target: FloatArray
+    low: FloatArray
+    high: FloatArray
+
+    def settlement(self, step: float) -> FloatArray:
+        """Expected settlement after moving *step* of the way toward the actor's ideal."""
+        moved = self.expected + step * (self.target - self.expected)
+        return np.clip(moved, self.low, self.high)
+
+
+def _offer(state: RunState, option: int) -> _Offer:
+    a = state.arrays
+    actor = int(a.option_actor[option])
+    expected, trust = _expected_settlement(state, actor)
+    low, high = _settlement_zones(state, a.option_opponents[option])
+    return _Offer(expected, trust, state.ideal[actor].copy(), low, high)
+
+
+def _values(
+    state: RunState, option: int, belief: float | None = None
+) -> tuple[float, float, float, _Offer]:
+    """(U if the actor loses, its value of talks after the offer, the offer's step, the offer)."""
+    a = state.arrays
+    actor = a.option_actor[option]
+    opponents = a.option_opponents[option]
+    ideal, salience = state.ideal[actor], state.salience[actor]
+    weights = state.capability[opponents, None] * state.salience[opponents]
+    lost = _weighted_means(state.ideal[opponents], weights)
+    utility_lost = package_utility(lost, ideal, salience)
+    offer = _offer(state, option)
+
+    def talks(step: float) -> float:
+        return talks_value(offer.settlement(step), offer.trust, a.status_quo, ideal, salience)
+
+    public = float(state.public_prevail[option]) if belief is None else belief
+    feared = force_value(public, utility_lost, _rung_cost(state, option, state.top))
+    step = smallest_sufficient_step(talks, feared) or 0.0
+    return utility_lost, talks(step), step, offer
+
+
+def _apply_offer(state: RunState, option: int, offer: _Offer, step: float) -> None:
+    """The opponents move toward the actor; agreements in force are renegotiated likewise."""
+    if step <= 0.0:
+        return
+    a = state.arrays
+    opponents = a.option_opponents[option]
+    moved = state.position[opponents] + step * (offer.target - state.position[opponents])
+    state.position[opponents] = np.clip(moved, a.red_low[opponents], a.red_high[opponents])
+    settled = offer.settlement(step)
+    for k, g in enumerate(state.agreements):
+        if g is not None:
+            state.agreements[k] = Agreement(k, float(settled[k]), g.form, g.venue, g.day)
+
+
+def _climb(state: RunState, levels: int) -> None:
+    """Move the ladder; climbing is a costly signal that raises everyone's salience."""
+    a = state.arrays
+    state.level = max(0, min(state.top, state.level + levels))
+    state.peak = max(state.peak, state.level)
+    if levels > 0:
+        state.salience = np.clip(state.salience + a.escalation_salience * levels, 0.0, 1.0)
+
+
+def _ladder_values(
+    state: RunState, option: int, utility_lost: float, talks: float
+) -> tuple[float, float, float, float]:
+    """(climb, stay, descend, war): what each move on the ladder is worth to the actor.
+
+    War is Fearon's value of force at the top rung. Descending leads back to peace, worth the
+    talks. Staying is the talks less the cost of standing on this rung. Climbing is the march to
+    war when war beats talks (or the next rung is the top); otherwise it is a costly signal,
+    worth the talks after the opponents learn from it, less the next rung's cost (docs/model.md
+    §4). Unavailable moves are worth −inf.
+    """
+    a = state.arrays
+    prevail = float(state.prevail[option])
+    war = force_value(prevail, utility_lost, _rung_cost(state, option, state.top))
+    stay = talks - _rung_cost(state, option, state.level)
+    descend = talks if state.level > 0 else -np.inf
+    if state.level >= state.top:
+        return -np.inf, stay, descend, war
+    if state.level + 1 == state.top or war > talks:
+        return war, stay, descend, war
+    public = float(state.public_prevail[option])
+    learned = public + a.signal_learning * (prevail - public)
+    signal = _values(state, option, learned)[1] - _rung_cost(state, option, state.level + 1)
+    return max(signal, war), stay, descend, war
+
+
+def escalation(
+    env: simpy.Environment, state: RunState, met: list[simpy.Event], over: simpy.Event
+) -> Process:
+    """After each meeting, each actor with an escalation option climbs, stays or descends.
+
+    The choice is a logit over the values of :func:`_ladder_values`: the actor climbs with the
+    probability that climbing beats the better of staying and descending, else descends with the
+    probability that descending beats the better of the other two.
+    """
+    a = state.arrays
+    for venue_met in met:
+        yield venue_met
+        for option in range(len(a.option_actor)):
+            actor = int(a.option_actor[option])
+            utility_lost, talks, step, offer = _values(state, option)
+            _apply_offer(state, option, offer, step)
+            climb, stay, descend, war = _ladder_values(state, option, utility_lost, talks)
+            p_up = choice_probability(climb - max(stay, descend), a.logit_scale)
+            p_down = choice_probability(descend - max(stay, climb), a.logit_scale)
+            draws = state.rng.random(2)
+            model_choice = (
+                EscalationChoice.CLIMB
+                if draws[0] < p_up
+                else (EscalationChoice.DESCEND if draws[1] < p_down else EscalationChoice.HOLD)
+            )
+            view = EscalationView(
+                env.now,
+                actor,
+                state.level,
+                climb,
+                stay,
+                descend,
+                war,
+                talks,
+                p_up,
+                p_down,
+                step,
+                model_choice,
+            )
+            choice = state.policy.escalate(view)
+            if choice is EscalationChoice.HOLD:
+                continue
+            sign = 1 if choice is EscalationChoice.CLIMB else -1
+            _climb(state, sign)
+            if sign > 0:
+                prevail = float(state.prevail[option])
+                learning = a.signal_learning
+                state.public_prevail[option] += learning * (prevail - state.public_prevail[option])
+            state.steps.append(
+                EscalationStep(
+                    env.now,
+                    actor,
+                    state.level,
+                    climb if sign > 0 else descend,
+                    talks,
+                    p_up if sign > 0 else p_down,
+                    step,
+                )
+            )
+            if state.level == state.top:
+                if not over.triggered:
+                    over.succeed()
+                return

@@ -1,0 +1,74 @@
+"""What changes during one run: the mutable :class:`RunState` that the engine's processes share."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from sim.engine.policy import Policy
+from sim.engine.record import Agreement, Blocked, EscalationStep, RoundEvent
+from sim.engine.sampling import FloatArray, RunParameters, ScenarioArrays
+
+Process = Generator[simpy.Event, object, None]
+"""A SimPy process: a generator of events."""
+EPS = 1e-9
+"""Positions closer than this are the same position."""
+
+
+@dataclass
+class RunState:
+    """What changes during one run (engine-internal, mutable)."""
+
+    arrays: ScenarioArrays
+    position: FloatArray
+    """Current negotiating positions, actors × issues."""
+    ideal: FloatArray
+    """Ideal points, actors × issues (moved only by shocks)."""
+    salience: FloatArray
+    capability: FloatArray
+    trust: FloatArray
+    costs: FloatArray
+    prevail: FloatArray
+    """Each escalating actor's private belief of prevailing."""
+    public_prevail: FloatArray
+    """The opponents' estimate of that belief, updated by costly signals."""
+    rng: np.random.Generator
+    policy: Policy
+    level: int = 0
+    peak: int = 0
+    venue: int = -1
+    agreements: list[Agreement | None] = field(default_factory=list)
+    events: list[RoundEvent] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+    steps: list[EscalationStep] = field(default_factory=list)
+    shocks: list[tuple[int, float]] = field(default_factory=list)
+
+    @property
+    def top(self) -> int:
+        """Index of the top rung (the run ends there)."""
+        return len(self.arrays.rung_ids) - 1
+
+
+def new_state(
+    arrays: ScenarioArrays, params: RunParameters, rng: np.random.Generator, policy: Policy
+) -> RunState:
+    """The state at the start of a run: sampled positions and saliences, the scenario's rest."""
+    return RunState(
+        arrays=arrays,
+        position=params.position.copy(),
+        ideal=params.position.copy(),
+        salience=params.salience.copy(),
+        capability=arrays.capability.copy(),
+        trust=arrays.trust.copy(),
+        costs=arrays.option_costs.copy(),
+        prevail=params.prevail.copy(),
+        public_prevail=arrays.option_prevail.copy(),
+        rng=rng,
+        policy=policy,
+        agreements=[None] * arrays.n_issues,
+        level=arrays.start_level,
+        peak=arrays.start_level,
+    )
