@@ -119,12 +119,16 @@ def scenarios(
         data["model"] = {
             "logit_scale": 0.0,
             "trust": {"verbal": 1.0, "written": 1.0, "binding": 1.0},
+            "decision_interval": draw(st.sampled_from([1.0, 3.5, 7.0, 30.0])),
         }
         for actor in data["actors"]:
             for stance in actor["stances"].values():
                 stance.pop("red_line", None)
     else:
-        data["model"] = {"logit_scale": draw(st.sampled_from([0.0, 0.02, 0.1]))}
+        data["model"] = {
+            "logit_scale": draw(st.sampled_from([0.0, 0.02, 0.1])),
+            "decision_interval": draw(st.sampled_from([1.0, 3.5, 7.0, 30.0])),
+        }
         data["shocks"] = [
             {
                 "id": "jolt",

@@ -179,19 +179,24 @@ def test_a_bad_scenario_exits_2_with_a_located_error(tiny_path: Path, tmp_path: 
 def test_a_meeting_counts_only_in_runs_that_lasted_until_it(flagship_path: Path) -> None:
     scenario = load_scenario(flagship_path)
     _, drivers = explain_outcome(scenario, "war", runs=150, seed=0, top=1000)
-    feature = "agreement on enlargement blocked at madrid-summit"
-    driver = next(d for d in drivers if d.feature == feature)
     arrays = compile_scenario(scenario)
+    pattern = re.compile(r"agreement on (\S+) blocked at (\S+)")
+    found = [(d, pattern.fullmatch(d.feature)) for d in drivers]
+    driver, match = next(
+        (d, m)
+        for d, m in found
+        if m and arrays.venue_day[arrays.venue_ids.index(m[2])] > arrays.venue_day[0]
+    )
     rules = outcome_rules(scenario)
-    madrid = arrays.venue_ids.index("madrid-summit")
-    issue = arrays.issue_ids.index("enlargement")
+    venue = arrays.venue_ids.index(match[2])
+    issue = arrays.issue_ids.index(match[1])
     war: list[bool] = []
     other: list[bool] = []
     for run in range(150):
         _, record = simulate_run(arrays, 0, run)
-        if record.end_day < arrays.venue_day[madrid]:
+        if record.end_day < arrays.venue_day[venue]:
             continue
-        blocked = any(b.venue == madrid and b.issue == issue for b in record.blocked)
+        blocked = any(b.venue == venue and b.issue == issue for b in record.blocked)
         hit = rules.primary_ids[classify(record, rules)[1]] == "war"
         (war if hit else other).append(blocked)
     assert driver.with_outcome == pytest.approx(sum(war) / len(war))

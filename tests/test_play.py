@@ -150,9 +150,9 @@ def test_refusing_every_proposal_keeps_the_player_at_its_sampled_ideal(tiny: Sce
 
 def test_a_different_move_changes_the_record(tiny: Scenario) -> None:
     questions: list[Question] = []
-    result = play(tiny, "south", 0, 0, _scripted(iter(["refuse"]), questions))
+    result = play(tiny, "south", 0, 0, _scripted(iter(["hold", "refuse"]), questions))
     assert result.record != result.model_record
-    first = result.decisions[0]
+    first = result.decisions[1]
     assert first.move == "refuse" and not first.same
     assert isinstance(first.view, ProposalView)
     assert first.answer == first.view.start
@@ -160,16 +160,16 @@ def test_a_different_move_changes_the_record(tiny: Scenario) -> None:
 
 def test_a_bad_move_is_asked_again_with_the_reason_and_not_recorded(tiny: Scenario) -> None:
     questions: list[Question] = []
-    answers = iter(["bogus", "escalate", "counter 150", "help", "accept"])
+    answers = iter(["hold", "bogus", "escalate", "counter 150", "help", "accept"])
     result = play(tiny, "south", 0, 0, _scripted(answers, questions))
-    first_decision = [q for q in questions if q.number == 1]
+    first_decision = [q for q in questions if q.number == 2]
     assert [q.feedback != "" for q in first_decision] == [False, True, True, True, True]
     assert "unknown move 'bogus'" in first_decision[1].feedback
     assert "this is a proposal" in first_decision[2].feedback
     assert "off the issue's 0–100 scale" in first_decision[3].feedback
     assert first_decision[4].feedback == HELP
     assert [d.number for d in result.decisions] == list(range(1, len(result.decisions) + 1))
-    assert result.decisions[0].move == "accept"
+    assert result.decisions[1].move == "accept"
     assert result.record == result.model_record
 
 
@@ -183,7 +183,7 @@ def test_rest_hands_the_remaining_decisions_to_the_model(tiny: Scenario) -> None
 
 
 def test_moves_running_out_stop_the_game_with_a_clear_error(tiny: Scenario) -> None:
-    answers = iter(["refuse"])
+    answers = iter(["hold", "refuse"])
 
     def ask(question: Question) -> str:
         answer = next(answers, None)
@@ -192,7 +192,7 @@ def test_moves_running_out_stop_the_game_with_a_clear_error(tiny: Scenario) -> N
         return answer
 
     with pytest.raises(
-        GameStoppedError, match="no move for decision 2: the input ended"
+        GameStoppedError, match="no move for decision 3: the input ended"
     ) as stopped:
         play(tiny, "south", 0, 0, ask)
     assert not isinstance(stopped.value, GameQuitError)
@@ -220,12 +220,13 @@ def test_the_other_actors_ladder_moves_are_told_as_news(flagship_path: Path) -> 
     assert len(news) <= len(climbs)
 
 
-def test_escalation_decisions_name_the_meeting_just_held(tiny: Scenario) -> None:
+def test_escalation_decisions_name_the_meeting_held_last(tiny: Scenario) -> None:
     result = play(tiny, "south", 0, 0, _always("model"))
-    ladder = [d for d in result.decisions if isinstance(d.view, EscalationView)]
+    ladder = [(d, d.view) for d in result.decisions if isinstance(d.view, EscalationView)]
     days = compile_scenario(tiny).venue_day
-    assert [d.venue for d in ladder] == [0, 1]
-    assert [d.view.day >= days[d.venue] for d in ladder] == [True, True]
+    assert [d.venue for d, v in ladder] == [int((days <= v.day).sum()) - 1 for d, v in ladder]
+    assert {d.venue for d, _ in ladder} == {-1, 0, 1}
+    assert [d.venue for d, v in ladder if v.after_meeting] == [0, 1]
 
 
 # --- the move grammar ----------------------------------------------------------------------
@@ -351,8 +352,8 @@ def test_play_reads_moves_from_stdin_and_echoes_them(workdir: Path) -> None:
 
 
 def test_play_shows_the_offer_the_red_line_and_the_model_choice(workdir: Path) -> None:
-    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="rest\n")
-    first = result.output.split("Decision 1 ·", 1)[1].split("move>", 1)[0]
+    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="hold\nrest\n")
+    first = result.output.split("Decision 2 ·", 1)[1].split("move>", 1)[0]
     assert "scale: 0 No toll · 50 Toll on half the trade · 100 Toll on all river trade" in first
     assert "on the table: north" in first and "south (you)" in first
     assert "asks you to move from" in first
@@ -378,9 +379,9 @@ def test_play_replays_the_run_of_the_seed_and_run_asked_for(workdir: Path) -> No
 
 
 def test_play_exits_2_when_the_moves_run_out(workdir: Path) -> None:
-    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="refuse\n")
+    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="hold\nrefuse\n")
     assert result.exit_code == 2
-    assert "no move for decision 2: the input ended" in result.output
+    assert "no move for decision 3: the input ended" in result.output
     assert "Traceback" not in result.output
 
 

@@ -24,7 +24,15 @@ from sim.scenario.loader import load_scenario
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "testdata" / "test_report" / "report_data.json"
-FIXED_IDS = ["outcomes", "primary", "escalation", "issue-toll", "issue-dam", "convergence"]
+FIXED_IDS = [
+    "outcomes",
+    "primary",
+    "escalation",
+    "war-dates",
+    "issue-toll",
+    "issue-dam",
+    "convergence",
+]
 
 
 @pytest.fixture(scope="module")

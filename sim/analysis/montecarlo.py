@@ -83,6 +83,8 @@ def _run_chunk(chunk: _Chunk) -> RunTable:
         for shock, _ in record.shocks:
             table.shocks[row, shock] = True
         table.level_by_week[row] = _levels_by_week(record, chunk.weeks)
+        if record.war_day is not None:
+            table.war_day[row] = record.war_day
     return table
 
 
@@ -96,6 +98,7 @@ def _empty_table(runs: int, outcomes: int, issues: int, shocks: int, weeks: int)
         agreement_form=np.full((runs, issues), -1, dtype=np.int8),
         shocks=np.zeros((runs, shocks), dtype=bool),
         level_by_week=np.zeros((runs, weeks), dtype=np.int8),
+        war_day=np.full(runs, np.nan, dtype=np.float64),
     )
 
 

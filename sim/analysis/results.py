@@ -51,6 +51,8 @@ class RunTable:
     """runs × shocks fired."""
     level_by_week: npt.NDArray[np.int8]
     """runs × calendar weeks: escalation rung at the start of each week."""
+    war_day: FloatArray
+    """Day the top rung was reached per run, NaN where it was not."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,7 +154,16 @@ class Results:
                 )
             ),
             "baselines": {k: {m: _r(v) for m, v in b.items()} for k, b in self.baselines.items()},
+            "war_weeks": self.war_weeks().tolist(),
         }
+
+    def war_weeks(self) -> IntArray:
+        """Runs whose top rung was reached in each calendar week, through the horizon's week.
+
+        Week *w* holds the days [7w, 7w + 7) counted from the scenario's day 0.
+        """
+        days = self.table.war_day[~np.isnan(self.table.war_day)]
+        return np.bincount((days // 7).astype(np.int64), minlength=len(self.weeks)).astype(np.int64)
 
     def _rungs(self) -> int:
         return len(self.scenario.escalation.ladder) if self.scenario.escalation else 1
@@ -168,7 +179,7 @@ class Results:
         issues = [i.id for i in self.scenario.issues]
         rungs = [r.id for r in self.scenario.escalation.ladder] if self.scenario.escalation else []
         writer.writerow(
-            ["run", "primary", "peak_rung", "final_rung"]
+            ["run", "primary", "peak_rung", "final_rung", "war_day"]
             + list(self.outcome_ids)
             + [f"agreement:{k}" for k in issues]
             + [f"form:{k}" for k in issues]
@@ -182,6 +193,7 @@ class Results:
                 + [
                     rungs[t.peak_level[run]] if rungs else "",
                     rungs[t.final_level[run]] if rungs else "",
+                    "" if np.isnan(t.war_day[run]) else f"{t.war_day[run]:.2f}",
                 ]
                 + [int(v) for v in t.outcomes[run]]
                 + ["" if np.isnan(v) else f"{v:.4f}" for v in t.agreement_position[run]]

@@ -56,7 +56,8 @@ class Question:
     """1-based count of the player's decisions."""
     view: View
     venue: int
-    """The venue meeting or just met (escalation follows each meeting)."""
+    """The venue meeting or met last (-1 before the first); escalation is reviewed after each
+    meeting and on the decision clock between meetings."""
     feedback: str = ""
     """Why the previous answer was not taken, or the help text; "" when first asked."""
     news: tuple[EscalationView, ...] = ()
@@ -110,8 +111,6 @@ class PlayerPolicy:
         """True once the player typed ``rest``: the model takes the remaining decisions."""
         self._arrays = arrays
         self._news: list[EscalationView] = []
-        self._weighed = 0
-        """Escalation questions so far: the engine asks every option once after each meeting."""
 
     def respond(self, view: ProposalView) -> float:
         """The player's new position when targeted, else the model's (accept the proposal)."""
@@ -121,9 +120,7 @@ class PlayerPolicy:
 
     def escalate(self, view: EscalationView) -> EscalationChoice:
         """The player's ladder move for the played actor, else the one the model drew."""
-        a = self._arrays
-        venue = self._weighed // len(a.option_actor)
-        self._weighed += 1
+        venue = view.venue
         if view.actor != self.actor:
             if view.model_choice is not EscalationChoice.HOLD:
                 self._news.append(view)

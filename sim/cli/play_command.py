@@ -223,7 +223,13 @@ def _print_question(out: Console, game: Game, q: Question) -> None:
         _say(out, _venue_text(game, view.venue), style="dim")
         _proposal(out, game, view)
     else:
-        where = f"after {game.arrays.venue_ids[q.venue]}"
+        where = (
+            "before the first meeting"
+            if q.venue < 0
+            else f"after {game.arrays.venue_ids[q.venue]}"
+            if view.after_meeting
+            else f"review on the decision clock (last met: {game.arrays.venue_ids[q.venue]})"
+        )
         out.print(Rule(f"Decision {q.number} · {when} · {where}", align="left", style="dim"))
         _escalation(out, game, view)
 

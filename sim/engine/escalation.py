@@ -136,30 +136,39 @@ def _apply_offer(state: RunState, option: int, offer: _Offer, step: float) -> No
             state.agreements[k] = Agreement(k, float(settled[k]), g.form, g.venue, g.day)
 
 
-def _climb(state: RunState, levels: int) -> None:
+def _climb(state: RunState, levels: int, day: float) -> None:
     """Move the ladder; climbing is a costly signal that raises everyone's salience."""
     a = state.arrays
-    state.level = max(0, min(state.top, state.level + levels))
-    state.peak = max(state.peak, state.level)
+    state.move_ladder(max(0, min(state.top, state.level + levels)), day)
     if levels > 0:
         state.salience = np.clip(state.salience + a.escalation_salience * levels, 0.0, 1.0)
 
 
+def holding_cost(state: RunState, option: int, held: float) -> float:
+    """Cost of standing on the current rung for one more decision interval, after *held* days.
+
+    Rung costs below the top are rates per interval Δ that rise with the time the rung has been
+    held (wear): c_L · (1 + held / Δ) (docs/model.md §4). A rung held longer costs more.
+    """
+    return _rung_cost(state, option, state.level) * (1.0 + held / state.arrays.decision_interval)
+
+
 def _ladder_values(
-    state: RunState, option: int, utility_lost: float, talks: float
+    state: RunState, option: int, utility_lost: float, talks: float, held: float
 ) -> tuple[float, float, float, float]:
     """(climb, stay, descend, war): what each move on the ladder is worth to the actor.
 
-    War is Fearon's value of force at the top rung. Descending leads back to peace, worth the
-    talks. Staying is the talks less the cost of standing on this rung. Climbing is the march to
-    war when war beats talks (or the next rung is the top); otherwise it is a costly signal,
-    worth the talks after the opponents learn from it, less the next rung's cost (docs/model.md
-    §4). Unavailable moves are worth −inf.
+    War is Fearon's value of force at the top rung, its cost a one-off. Descending leads back to
+    peace, worth the talks. Staying is the talks less the cost of holding this rung for another
+    decision interval, which rises with the days already held (:func:`holding_cost`). Climbing is
+    the march to war when war beats talks (or the next rung is the top); otherwise it is a costly
+    signal, worth the talks after the opponents learn from it, less the next rung's cost for one
+    interval (docs/model.md §4). Unavailable moves are worth −inf.
     """
     a = state.arrays
     prevail = float(state.prevail[option])
     war = force_value(prevail, utility_lost, _rung_cost(state, option, state.top))
-    stay = talks - _rung_cost(state, option, state.level)
+    stay = talks - holding_cost(state, option, held)
     descend = talks if state.level > 0 else -np.inf
     if state.level >= state.top:
         return -np.inf, stay, descend, war
@@ -171,65 +180,86 @@ def _ladder_values(
     return max(signal, war), stay, descend, war
 
 
-def escalation(
-    env: simpy.Environment, state: RunState, met: list[simpy.Event], over: simpy.Event
-) -> Process:
-    """After each meeting, each actor with an escalation option climbs, stays or descends.
+def review(state: RunState, option: int, day: float, after_meeting: bool) -> None:
+    """One escalating actor reviews its rung: the opponents' offer, then climb, hold or descend.
 
     The choice is a logit over the values of :func:`_ladder_values`: the actor climbs with the
     probability that climbing beats the better of staying and descending, else descends with the
     probability that descending beats the better of the other two.
     """
     a = state.arrays
-    for venue_met in met:
-        yield venue_met
+    actor = int(a.option_actor[option])
+    utility_lost, talks, step, offer = _values(state, option)
+    _apply_offer(state, option, offer, step)
+    held = day - state.rung_since
+    climb, stay, descend, war = _ladder_values(state, option, utility_lost, talks, held)
+    p_up = choice_probability(climb - max(stay, descend), a.logit_scale)
+    p_down = choice_probability(descend - max(stay, climb), a.logit_scale)
+    draws = state.rng.random(2)
+    model_choice = (
+        EscalationChoice.CLIMB
+        if draws[0] < p_up
+        else (EscalationChoice.DESCEND if draws[1] < p_down else EscalationChoice.HOLD)
+    )
+    view = EscalationView(
+        day,
+        actor,
+        state.level,
+        climb,
+        stay,
+        descend,
+        war,
+        talks,
+        p_up,
+        p_down,
+        step,
+        model_choice,
+        venue=state.venue,
+        held=held,
+        after_meeting=after_meeting,
+    )
+    choice = state.policy.escalate(view)
+    if choice is EscalationChoice.HOLD:
+        return
+    sign = 1 if choice is EscalationChoice.CLIMB else -1
+    _climb(state, sign, day)
+    if sign > 0:
+        prevail = float(state.prevail[option])
+        learning = a.signal_learning
+        state.public_prevail[option] += learning * (prevail - state.public_prevail[option])
+    state.steps.append(
+        EscalationStep(
+            day,
+            actor,
+            state.level,
+            climb if sign > 0 else descend,
+            talks,
+            p_up if sign > 0 else p_down,
+            step,
+        )
+    )
+
+
+def escalation(
+    env: simpy.Environment, state: RunState, met: list[simpy.Event], over: simpy.Event
+) -> Process:
+    """Each escalating actor reviews its rung after every meeting and on the decision clock.
+
+    The process waits for the next meeting to end or for ``model.decision_interval`` days since
+    the last review, whichever comes first; then every option is reviewed in scenario order
+    (:func:`review`). Reaching the top rung ends the run.
+    """
+    a = state.arrays
+    upcoming = 0
+    while True:
+        clock = env.timeout(a.decision_interval)
+        waits = [clock] if upcoming >= len(met) else [met[upcoming], clock]
+        yield env.any_of(waits)
+        after_meeting = upcoming < len(met) and met[upcoming].triggered
+        if after_meeting:
+            upcoming += 1
         for option in range(len(a.option_actor)):
-            actor = int(a.option_actor[option])
-            utility_lost, talks, step, offer = _values(state, option)
-            _apply_offer(state, option, offer, step)
-            climb, stay, descend, war = _ladder_values(state, option, utility_lost, talks)
-            p_up = choice_probability(climb - max(stay, descend), a.logit_scale)
-            p_down = choice_probability(descend - max(stay, climb), a.logit_scale)
-            draws = state.rng.random(2)
-            model_choice = (
-                EscalationChoice.CLIMB
-                if draws[0] < p_up
-                else (EscalationChoice.DESCEND if draws[1] < p_down else EscalationChoice.HOLD)
-            )
-            view = EscalationView(
-                env.now,
-                actor,
-                state.level,
-                climb,
-                stay,
-                descend,
-                war,
-                talks,
-                p_up,
-                p_down,
-                step,
-                model_choice,
-            )
-            choice = state.policy.escalate(view)
-            if choice is EscalationChoice.HOLD:
-                continue
-            sign = 1 if choice is EscalationChoice.CLIMB else -1
-            _climb(state, sign)
-            if sign > 0:
-                prevail = float(state.prevail[option])
-                learning = a.signal_learning
-                state.public_prevail[option] += learning * (prevail - state.public_prevail[option])
-            state.steps.append(
-                EscalationStep(
-                    env.now,
-                    actor,
-                    state.level,
-                    climb if sign > 0 else descend,
-                    talks,
-                    p_up if sign > 0 else p_down,
-                    step,
-                )
-            )
+            review(state, option, env.now, after_meeting)
             if state.level == state.top:
                 if not over.triggered:
                     over.succeed()

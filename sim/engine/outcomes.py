@@ -73,7 +73,12 @@ def holds(condition: Condition, record: RunRecord, rules: OutcomeRules) -> bool:
         return not holds(c.not_, record, rules)
     if isinstance(c, HasAgreement):
         test = c.agreement
-        agreement = record.agreements[rules.issues[test.issue]]
+        issue = rules.issues[test.issue]
+        if test.voided:
+            voided = [g for g in record.voided if g.issue == issue]
+            agreement = voided[-1] if voided else None
+        else:
+            agreement = record.agreements[issue]
         return (
             agreement is not None
             and _within(agreement.position, test.min, test.max)

@@ -12,7 +12,7 @@ from typing import Protocol
 
 
 class EscalationChoice(StrEnum):
-    """What an actor with an escalation option does after a meeting."""
+    """What an actor with an escalation option does at a review of its rung."""
 
     CLIMB = "escalate"
     HOLD = "hold"
@@ -65,6 +65,12 @@ class EscalationView:
     concession: float
     """How far the opponents just moved toward the actor (0–1)."""
     model_choice: EscalationChoice
+    venue: int = -1
+    """The venue met last (-1 before the first meeting)."""
+    held: float = 0.0
+    """Days the ladder has stood on this rung."""
+    after_meeting: bool = True
+    """True when the review follows a meeting, False when the decision clock prompted it."""
 
 
 class Policy(Protocol):

@@ -113,6 +113,10 @@ class RunRecord:
     blocked: tuple[Blocked, ...]
     end_day: float
     """Day the run ended: the horizon, or the day the top rung was reached."""
+    war_day: float | None = None
+    """Day the top rung was reached, or None when the run never reached it."""
+    voided: tuple[Agreement, ...] = ()
+    """Agreements in force (or pending) when the run reached the top rung: war voided them."""
 
     @property
     def agreement_count(self) -> int:

@@ -50,4 +50,6 @@ def run_once(
         events=tuple(state.events),
         blocked=tuple(state.blocked),
         end_day=float(env.now),
+        war_day=state.war_day,
+        voided=tuple(state.voided),
     )

@@ -87,6 +87,8 @@ class ScenarioArrays:
     logit_scale: float
     signal_learning: float
     escalation_salience: float
+    decision_interval: float = 7.0
+    """Days between escalation reviews; the unit of the rung cost rates."""
     start_level: int = 0
     """Index of the rung every run starts on."""
 
@@ -195,6 +197,7 @@ def compile_scenario(scenario: Scenario) -> ScenarioArrays:
         logit_scale=scenario.model.logit_scale,
         signal_learning=scenario.model.signal_learning,
         escalation_salience=scenario.model.escalation_salience,
+        decision_interval=scenario.model.decision_interval,
         start_level=rungs.index(scenario.escalation.start.rung)
         if scenario.escalation and scenario.escalation.start
         else 0,

@@ -38,7 +38,6 @@ def shock(env: simpy.Environment, state: RunState, index: int, day: float) -> Pr
             state.trust[e.actor] = np.clip(state.trust[e.actor] + e.change, 0.0, 1.0)
         elif e.parameter == 6 and state.top > 0:  # escalation: shocks never start the war
             before = state.level
-            state.level = max(0, min(state.top - 1, state.level + round(e.change)))
-            state.peak = max(state.peak, state.level)
+            state.move_ladder(max(0, min(state.top - 1, state.level + round(e.change))), env.now)
             if state.level != before:
                 state.steps.append(EscalationStep(env.now, -1, state.level, 0.0, 0.0, 1.0, 0.0))

@@ -45,11 +45,28 @@ class RunState:
     blocked: list[Blocked] = field(default_factory=list)
     steps: list[EscalationStep] = field(default_factory=list)
     shocks: list[tuple[int, float]] = field(default_factory=list)
+    rung_since: float = 0.0
+    """Day the ladder reached its current rung (0 for the start rung)."""
+    war_day: float | None = None
+    """Day the top rung was reached."""
+    voided: list[Agreement] = field(default_factory=list)
+    """Agreements war voided."""
 
     @property
     def top(self) -> int:
         """Index of the top rung (the run ends there)."""
         return len(self.arrays.rung_ids) - 1
+
+    def move_ladder(self, level: int, day: float) -> None:
+        """Put the ladder on rung *level* on *day*; war there voids every agreement."""
+        if level != self.level:
+            self.rung_since = day
+        self.level = level
+        self.peak = max(self.peak, level)
+        if level == self.top and self.top > 0 and self.war_day is None:
+            self.war_day = day
+            self.voided.extend(g for g in self.agreements if g is not None)
+            self.agreements = [None] * self.arrays.n_issues
 
 
 def new_state(

@@ -54,7 +54,8 @@ def condition_text(condition: Condition, scenario: Scenario) -> str:
         a = c.agreement
         where = "" if a.min is None and a.max is None else f" {_range(a.min, a.max)}"
         form = f", {_forms(a.form)}" if a.form is not None else ", in any form"
-        return f"an agreement on “{issues[a.issue]}”{where}{form}"
+        voided = ", voided by war" if a.voided else ""
+        return f"an agreement on “{issues[a.issue]}”{where}{form}{voided}"
     if isinstance(c, NoAgreement):
         return f"no agreement on “{issues[c.no_agreement]}”"
     if isinstance(c, PeakEscalation):

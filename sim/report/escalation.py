@@ -76,6 +76,39 @@ def escalation_figure(results: Results) -> go.Figure:
     return figure
 
 
+def war_dates_figure(results: Results) -> go.Figure:
+    """Bars of the share of runs that reached the top rung in each calendar week.
+
+    The cumulative share is drawn as a line over the bars; meetings are marked as in
+    :func:`escalation_figure`.
+    """
+    s = results.scenario
+    top = s.escalation.ladder[-1].label if s.escalation else "the top rung"
+    figure = go.Figure()
+    figure.update_layout(
+        title=f"When the top rung ({escape(top)}) is reached: share of runs per week",
+        template=TEMPLATE,
+        hovermode="x unified",
+        xaxis={"type": "date", "title": "week starting"},
+        yaxis={"tickformat": ".1%", "rangemode": "tozero", "title": "share of runs"},
+        bargap=0.1,
+    )
+    x = calendar_dates(s.scenario.as_of, results.weeks)
+    weekly = results.war_weeks()[: len(results.weeks)] / results.runs
+    figure.add_trace(
+        go.Bar(x=x, y=rounded(weekly), name="this week", hovertemplate="%{y:.2%}",
+               xperiod=7 * 24 * 3600 * 1000, xperiodalignment="start")
+    )  # fmt: skip
+    figure.add_trace(
+        go.Scatter(x=x, y=rounded(np.cumsum(weekly)), name="by the end of the week",
+                   mode="lines", line={"shape": "hv", "color": "firebrick"},
+                   hovertemplate="%{y:.1%}")
+    )  # fmt: skip
+    for venue in s.venues:
+        figure.add_vline(x=venue.date.isoformat(), line_dash="dot", line_color="grey", line_width=1)
+    return figure
+
+
 def label_tiers(labels: list[tuple[float, int]], span_days: float) -> list[int]:
     """Rows for venue labels (day, characters) so that labels close in time do not overlap.
 

@@ -11,7 +11,7 @@ import numpy.typing as npt
 import plotly.graph_objects as go
 
 from sim.analysis.results import Results, wilson_interval
-from sim.report.escalation import escalation_figure
+from sim.report.escalation import escalation_figure, war_dates_figure
 from sim.report.stances import stance_figure
 from sim.report.theme import FORM_COLOURS, FORMS, TEMPLATE, escape, rounded, wrap
 
@@ -181,6 +181,7 @@ def report_figures(results: Results) -> dict[str, go.Figure]:
         "outcomes": outcome_figure(results),
         "primary": primary_figure(results),
         "escalation": escalation_figure(results),
+        "war-dates": war_dates_figure(results),
     }
     for k, issue in enumerate(results.scenario.issues):
         figures[issue_div_id(issue.id)] = issue_figure(results, k)

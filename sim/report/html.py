@@ -49,6 +49,13 @@ READING = {
         "label for its name and date). A band that widens after a meeting shows runs in which "
         "the talks failed to hold escalation back.",
     ),
+    "war-dates": (
+        "When the wars start",
+        "For each week, the share of all runs in which the top rung of the ladder was reached "
+        "that week (bars), and the share reached by the end of the week (line). Escalation is "
+        "reviewed after every meeting and on the decision clock between them, so wars can start "
+        "on days without a meeting. Dotted lines mark the meetings.",
+    ),
     "convergence": (
         "Convergence",
         "The share of each outcome among the first runs, as runs accumulate (log scale). Lines "

@@ -27,12 +27,16 @@ class _Range(_Strict):
 
 
 class AgreementTest(_Range):
-    """An agreement exists on ``issue``, at a position in [min, max], in at least ``form``."""
+    """An agreement exists on ``issue``, at a position in [min, max], in at least ``form``.
+
+    With ``voided: true`` the test is about an agreement that war voided instead of one in force.
+    """
 
     issue: Id
     min: Position | None = None
     max: Position | None = None
     form: Form | None = None
+    voided: bool = False
 
 
 class EscalationTest(_Strict):

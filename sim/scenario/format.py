@@ -311,6 +311,9 @@ class ModelParameters(Strict):
     """How far opponents' estimate of an escalator's strength moves toward its own per rung."""
     escalation_salience: Annotated[float, Field(ge=0, le=1)] = 0.05
     """Salience added to every actor's stances per rung climbed."""
+    decision_interval: Annotated[float, Field(gt=0, le=90)] = 7.0
+    """Days between an escalating actor's reviews of its rung between meetings; also the unit
+    of the rung costs below the top, which are costs per interval (docs/model.md §4)."""
 
 
 class Scenario(Strict):
