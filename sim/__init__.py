@@ -3,6 +3,8 @@
 The public API; the ``negsim`` command line is a thin shell over these names.
 """
 
+from sim.analysis.backtest import Backtest as Backtest
+from sim.analysis.backtest import backtest as backtest
 from sim.analysis.comparison import Comparison as Comparison
 from sim.analysis.comparison import compare as compare
 from sim.analysis.comparison import compare_scenarios as compare_scenarios
@@ -20,6 +22,7 @@ from sim.scenario.format import Scenario as Scenario
 from sim.scenario.loader import load_scenario as load_scenario
 
 __all__ = [
+    "Backtest",
     "Comparison",
     "NegsimError",
     "Results",
@@ -27,6 +30,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SimulationError",
+    "backtest",
     "compare",
     "compare_scenarios",
     "forecast",

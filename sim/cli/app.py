@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from sim.cli import (
+    backtest_command,
     compare_command,
     explain_command,
     forecast_command,
@@ -26,6 +27,7 @@ app.command("run")(run_command.run)
 app.command("compare")(compare_command.compare)
 app.command("explain")(explain_command.explain)
 app.command("forecast")(forecast_command.forecast_command)
+app.command("backtest")(backtest_command.backtest)
 app.command("handout")(handout_command.handout)
 app.command("play")(play_command.play)
 app.command("validate")(scenario_commands.validate)
