@@ -9,7 +9,7 @@ from uncertain_tiny import tiny_data
 from sim.analysis.montecarlo import simulate
 from sim.analysis.streams import inputs_generator, run_generator
 from sim.engine.inputs import draw_inputs
-from sim.engine.policy import EscalationChoice, EscalationView, ProposalView
+from sim.engine.policy import ModelPolicy, ProposalView
 from sim.engine.run import run_once
 from sim.engine.sampling import apply_inputs, compile_scenario, sample_parameters
 from sim.errors import ScenarioError
@@ -32,7 +32,7 @@ def _toll_bluff(credibility: float) -> dict[str, Any]:
     return data
 
 
-class _Recorder:
+class _Recorder(ModelPolicy):
     """The model's own answers, keeping every proposal view South sees on the toll."""
 
     def __init__(self) -> None:
@@ -41,10 +41,7 @@ class _Recorder:
     def respond(self, view: ProposalView) -> float:
         if view.target == 1 and view.issue == 0:
             self.views.append(view)
-        return view.proposed
-
-    def escalate(self, view: EscalationView) -> EscalationChoice:
-        return view.model_choice
+        return super().respond(view)
 
 
 def _runs(credibility: float, runs: int = 200) -> tuple[list[float | None], list[ProposalView]]:
