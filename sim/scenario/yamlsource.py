@@ -195,9 +195,13 @@ def parse_yaml(
     if fast and not _NON_PRINTABLE.search(text):
         try:
             return _parse(text, file, source_path, _FastLoader)
-        except ScenarioError:
+        except _LibyamlRejectedError:
             pass  # parse again below, so the message is the pure-Python parser's
     return _parse(text, file, source_path, _Loader)
+
+
+class _LibyamlRejectedError(Exception):
+    """libyaml found a syntax error; the pure-Python parser will word it."""
 
 
 def _parse(
@@ -213,6 +217,8 @@ def _parse(
         index.walk(node, ())
         data = loader.construct_document(node)
     except yaml.YAMLError as error:
+        if kind is _FastLoader:
+            raise _LibyamlRejectedError from None
         raise ScenarioError([_syntax_problem(file, text, error, index)]) from None
     except _AliasError as error:
         mark = error.mark
