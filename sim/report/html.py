@@ -19,6 +19,7 @@ from plotly.offline import get_plotlyjs
 from sim.analysis.results import Results
 from sim.files import write_output
 from sim.report.figures import issue_div_id, report_figures
+from sim.report.tables import TABLE_CSS
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
@@ -100,7 +101,7 @@ def render_page(title: str, kind: str, intro: Sequence[str], sections: Sequence[
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)} — {e(kind)}</title>",
-        f"<style>{STYLE}</style>",
+        f"<style>{STYLE}{TABLE_CSS}</style>",
         "<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
         "</head><body>",
