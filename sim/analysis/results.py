@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from statsmodels.stats.proportion import proportion_confint
 
 from sim.scenario.format import Scenario
 from sim.vocabulary import FORM_NAMES
@@ -23,7 +22,13 @@ CONFIDENCE = 0.95
 
 
 def wilson_interval(count: IntArray | int, runs: int) -> tuple[FloatArray, FloatArray]:
-    """95 % Wilson score interval for count/runs (statsmodels' ``proportion_confint``)."""
+    """95 % Wilson score interval for count/runs (statsmodels' ``proportion_confint``).
+
+    Why the import is here: statsmodels (with scipy and pandas) takes over a second to import,
+    and ``negsim --help`` or ``validate`` must not pay for it.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
     share = np.asarray(count, dtype=float) / runs
     low, high = proportion_confint(np.asarray(count), runs, alpha=1 - CONFIDENCE, method="wilson")
     # At a share of exactly 0 or 1 the bound equals the share; rounding must not cross it.
