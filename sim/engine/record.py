@@ -117,6 +117,9 @@ class RunRecord:
     """Day the top rung was reached, or None when the run never reached it."""
     voided: tuple[Agreement, ...] = ()
     """Agreements in force (or pending) when the run reached the top rung: war voided them."""
+    inputs: tuple[float, ...] = ()
+    """The run's values of the scenario's uncertain inputs, in the order of its input space
+    (id paths: ``ScenarioArrays.space.names``); empty when it declares none."""
 
     @property
     def agreement_count(self) -> int:

@@ -52,4 +52,5 @@ def run_once(
         end_day=float(env.now),
         war_day=state.war_day,
         voided=tuple(state.voided),
+        inputs=arrays.inputs,
     )
