@@ -18,8 +18,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from statsmodels.stats.contingency_tables import mcnemar
-from statsmodels.stats.proportion import confint_proportions_2indep
 
 from sim.analysis.montecarlo import simulate
 from sim.analysis.results import CONFIDENCE, Results, wilson_interval
@@ -100,6 +98,8 @@ def paired_difference(this: BoolArray, first: BoolArray) -> Difference:
     below = (p1 - l1) ** 2 - 2 * psi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2
     above = (u1 - p1) ** 2 - 2 * psi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2
     table = [[both, this_only], [first_only, neither]]
+    from statsmodels.stats.contingency_tables import mcnemar  # slow: imported on use
+
     p_value = 1.0 if this_only == first_only == 0 else float(mcnemar(table, exact=True).pvalue)
     return Difference(
         value,
@@ -159,6 +159,8 @@ class Transitions:
 
 def newcombe_difference(count: int, runs: int, base_count: int, base_runs: int) -> Difference:
     """count/runs − base_count/base_runs with Newcombe's 95 % interval."""
+    from statsmodels.stats.proportion import confint_proportions_2indep  # slow: imported on use
+
     low, high = confint_proportions_2indep(
         count,
         runs,
