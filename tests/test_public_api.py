@@ -9,6 +9,7 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "RunRecord",
         "Scenario",
         "ScenarioError",
+        "Sensitivity",
         "SimulationError",
         "compare",
         "compare_scenarios",
@@ -16,6 +17,7 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "format_table",
         "load_scenario",
         "read_bdm_csv",
+        "sensitivity",
         "simulate",
         "write_report",
     }
