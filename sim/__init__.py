@@ -13,6 +13,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sim.analysis.backtest import Backtest as Backtest
+    from sim.analysis.backtest import backtest as backtest
     from sim.analysis.comparison import Comparison as Comparison
     from sim.analysis.comparison import compare as compare
     from sim.analysis.comparison import compare_scenarios as compare_scenarios
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from sim.scenario.loader import load_scenario as load_scenario
 
 _HOMES = {
+    "Backtest": "sim.analysis.backtest",
+    "backtest": "sim.analysis.backtest",
     "Comparison": "sim.analysis.comparison",
     "compare": "sim.analysis.comparison",
     "compare_scenarios": "sim.analysis.comparison",
@@ -53,6 +57,7 @@ _HOMES = {
 """Each public name and the module it lives in."""
 
 __all__ = [
+    "Backtest",
     "Comparison",
     "NegsimError",
     "Results",
@@ -61,6 +66,7 @@ __all__ = [
     "ScenarioError",
     "Sensitivity",
     "SimulationError",
+    "backtest",
     "compare",
     "compare_scenarios",
     "forecast",

@@ -3,6 +3,7 @@ import sim
 
 def test_the_public_api_is_exactly_the_documented_names() -> None:
     assert set(sim.__all__) == {
+        "Backtest",
         "Comparison",
         "NegsimError",
         "Results",
@@ -11,6 +12,7 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "ScenarioError",
         "Sensitivity",
         "SimulationError",
+        "backtest",
         "compare",
         "compare_scenarios",
         "forecast",

@@ -44,6 +44,11 @@ COMMANDS = {
         "forecast_command",
         "Run Bueno de Mesquita's expected-utility model (docs/model.md, bdm.md) deterministically.",
     ),
+    "backtest": Command(
+        "sim.cli.backtest_command",
+        "backtest",
+        "Score the models against recorded negotiation outcomes (DEU layout).",
+    ),
     "handout": Command(
         "sim.cli.handout_command",
         "handout",
