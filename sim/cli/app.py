@@ -59,6 +59,11 @@ COMMANDS = {
         "play",
         "Play one actor against the model: answer its proposals and escalation decisions.",
     ),
+    "sensitivity": Command(
+        "sim.cli.sensitivity_command",
+        "sensitivity_command",
+        "Rank a scenario's uncertain inputs by their influence on its outcomes; find a PRIM box.",
+    ),
     "validate": Command(
         "sim.cli.scenario_commands",
         "validate",
