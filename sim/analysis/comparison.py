@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,6 +165,8 @@ def compare_scenarios(
     seed: int = 0,
     workers: int = 1,
     progress: ScenarioProgress | None = None,
+    *,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Simulate each scenario with the same runs and seed, then :func:`compare` the results.
 
@@ -177,6 +180,7 @@ def compare_scenarios(
         seed: root seed shared by every scenario.
         workers: worker processes (0 = one per CPU); results do not depend on it.
         progress: optional callback with a scenario's index and its runs finished so far.
+        executor: where the runs execute instead of a local pool (see :func:`simulate`).
 
     Raises:
         SimulationError: with fewer than two scenarios, or a bad run count or seed.
@@ -186,7 +190,11 @@ def compare_scenarios(
     results = []
     for index, scenario in enumerate(scenarios):
         report = None if progress is None else _progress_of(progress, index)
-        results.append(simulate(scenario, runs=runs, seed=seed, workers=workers, progress=report))
+        results.append(
+            simulate(
+                scenario, runs=runs, seed=seed, workers=workers, progress=report, executor=executor
+            )
+        )
     return compare(results)
 
 

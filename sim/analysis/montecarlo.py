@@ -1,19 +1,21 @@
-"""Monte Carlo: many seeded runs of a scenario, in ordered chunks over a process pool.
+"""Monte Carlo: many seeded runs of a scenario, in chunks of runs over any executor.
 
-Run *i* draws everything from ``SeedSequence(seed, spawn_key=(i,))``, and chunks are collected
-in run order, so results are byte-identical whatever the number of workers.
+Run *i* draws everything from ``SeedSequence(seed, spawn_key=(i,))``, each chunk carries its
+own run range, and chunks are reduced in run order, so results are byte-identical whatever the
+executor, the number of workers and the chunk size.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.analysis.executors import in_order, local_pool
 from sim.analysis.forecast import baselines
 from sim.analysis.results import Results, RunTable
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
@@ -43,7 +45,14 @@ def simulate_run(
 
 
 @dataclass(frozen=True)
-class _Chunk:
+class Chunk:
+    """Runs ``start`` to ``stop - 1`` of a scenario: everything a worker needs to simulate them.
+
+    Why the range travels with the work: results are put back in run order by it, and no two
+    chunks of a simulation are equal, so an executor that merges identical calls (Dask's
+    ``pure=True``) only ever merges work whose result is the same.
+    """
+
     arrays: ScenarioArrays
     rules: OutcomeRules
     seed: int
@@ -63,7 +72,8 @@ def _levels_by_week(record: RunRecord, weeks: tuple[float, ...]) -> list[int]:
     return levels
 
 
-def _run_chunk(chunk: _Chunk) -> RunTable:
+def run_chunk(chunk: Chunk) -> RunTable:
+    """Simulate a chunk's runs; one row per run, in run order."""
     n = chunk.stop - chunk.start
     a = chunk.arrays
     table = _empty_table(
@@ -99,15 +109,14 @@ def _empty_table(runs: int, outcomes: int, issues: int, shocks: int, weeks: int)
     )
 
 
-def _chunks(runs: int, workers: int) -> Iterator[tuple[int, int]]:
-    size = max(25, min(500, runs // (workers * 8) or 1))
+def default_chunk_size(runs: int, workers: int) -> int:
+    """About eight chunks per worker, each of 25 to 500 runs."""
+    return max(25, min(500, runs // (workers * 8) or 1))
+
+
+def _ranges(runs: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, runs, size):
         yield start, min(start + size, runs)
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def simulate(
@@ -116,6 +125,9 @@ def simulate(
     seed: int = 0,
     workers: int = 1,
     progress: Progress | None = None,
+    *,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
 ) -> Results:
     """Run *scenario* *runs* times and aggregate the outcome distribution.
 
@@ -123,13 +135,21 @@ def simulate(
         scenario: a validated scenario (see :func:`sim.load_scenario`).
         runs: number of Monte Carlo runs.
         seed: root seed; the same seed and runs give byte-identical results.
-        workers: worker processes (0 = one per CPU); results do not depend on it.
+        workers: worker processes of the local pool (0 = one per CPU); results do not depend on
+            it. With an *executor* it only sets the default chunk size.
         progress: optional callback with the number of runs finished.
+        executor: where chunks run instead of a local pool: any ``concurrent.futures.Executor``
+            (a thread pool, ``distributed.Client(address).get_executor()``); results do not
+            depend on it.
+        chunk_size: runs per chunk (default :func:`default_chunk_size`); results do not
+            depend on it.
     """
     if runs < 1:
         raise SimulationError(f"runs must be at least 1 (got {runs})")
     if seed < 0:
         raise SimulationError(f"seed must be non-negative (got {seed})")
+    if chunk_size is not None and chunk_size < 1:
+        raise SimulationError(f"chunk_size must be at least 1 (got {chunk_size})")
     workers = workers if workers > 0 else os.cpu_count() or 1
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
@@ -137,27 +157,24 @@ def simulate(
     table = _empty_table(
         runs, len(rules.outcome_ids), arrays.n_issues, len(arrays.shock_ids), len(weeks)
     )
-    tasks = [
-        _Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _chunks(runs, workers)
-    ]
+    size = chunk_size or default_chunk_size(runs, workers)
+    tasks = [Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _ranges(runs, size)]
     done = 0
-
-    def store(chunk: _Chunk, part: RunTable) -> None:
-        nonlocal done
-        for name in RunTable.__dataclass_fields__:
-            getattr(table, name)[chunk.start : chunk.stop] = getattr(part, name)
-        done += chunk.stop - chunk.start
-        if progress is not None:
-            progress(done)
-
-    if workers == 1 or len(tasks) == 1:
-        for task in tasks:
-            store(task, _run_chunk(task))
-    else:
-        compile_kernels()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            for task, part in zip(tasks, pool.map(_run_chunk, tasks), strict=True):
-                store(task, part)
+    with ExitStack() as stack:
+        parts: Iterable[RunTable]
+        if executor is None and (workers == 1 or len(tasks) == 1):
+            parts = map(run_chunk, tasks)
+        else:
+            compile_kernels()  # once, before forking or threads, so no worker compiles it again
+            if executor is None:
+                executor = stack.enter_context(local_pool(workers))
+            parts = in_order(run_chunk, tasks, executor, window=max(32, 4 * workers))
+        for task, part in zip(tasks, parts, strict=True):
+            for name in RunTable.__dataclass_fields__:
+                getattr(table, name)[task.start : task.stop] = getattr(part, name)
+            done += task.stop - task.start
+            if progress is not None:
+                progress(done)
     return Results(
         scenario=scenario,
         runs=runs,

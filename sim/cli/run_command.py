@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import sys
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from sim.analysis.executors import open_executor
 from sim.analysis.montecarlo import simulate
 from sim.analysis.results import Results
-from sim.cli.common import Runs, Seed, Workers, console, run_progress, user_errors_exit_2
+from sim.cli.common import (
+    ChunkSize,
+    ExecutorSpec,
+    Runs,
+    Seed,
+    Workers,
+    console,
+    run_progress,
+    user_errors_exit_2,
+)
 from sim.errors import NegsimError
 from sim.files import write_output
 from sim.report.summary import format_table
 from sim.scenario.loader import load_scenario
 
 
-def simulate_with_progress(scenario_path: Path, runs: int, seed: int, workers: int) -> Results:
+def simulate_with_progress(
+    scenario_path: Path,
+    runs: int,
+    seed: int,
+    workers: int,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+) -> Results:
     """Load and simulate, with a progress bar on stderr when it is a terminal."""
     scenario = load_scenario(scenario_path)
     with run_progress() as bar:
@@ -28,6 +46,8 @@ def simulate_with_progress(scenario_path: Path, runs: int, seed: int, workers: i
             seed=seed,
             workers=workers,
             progress=lambda done: bar.update(task, completed=done),
+            executor=executor,
+            chunk_size=chunk_size,
         )
 
 
@@ -44,6 +64,8 @@ def run(
         Path | None, typer.Option(help="Also write the per-run table as CSV to this path.")
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+    executor: ExecutorSpec = "local",
+    chunk_size: ChunkSize = None,
 ) -> None:
     """Simulate a scenario many times and report the outcome distribution."""
     from sim.report.html import write_report  # plotly: imported only when a report is written
@@ -52,7 +74,8 @@ def run(
         for path in (output, export):
             if path is not None and path.exists() and not force:
                 raise NegsimError(f"{path}: already exists; choose another path or pass --force")
-        results = simulate_with_progress(scenario, runs, seed, workers)
+        with open_executor(executor) as pool:
+            results = simulate_with_progress(scenario, runs, seed, workers, pool, chunk_size)
         out = console()
         sys.stdout.write(format_table(results, max(100, out.width) if out.is_terminal else 100))
         report = write_report(results, output, force=force)
