@@ -15,33 +15,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.analysis.design import SPREAD_POINTS, SPREAD_RUNS, input_spread
 from sim.analysis.executors import in_order, local_pool
 from sim.analysis.forecast import baselines
 from sim.analysis.results import Results, RunTable
+from sim.analysis.streams import run_generator as run_generator
+from sim.analysis.streams import simulate_run as simulate_run
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
+from sim.engine.reachability import structural_zeros
 from sim.engine.record import RunRecord
-from sim.engine.run import run_once
-from sim.engine.sampling import RunParameters, ScenarioArrays, compile_scenario, sample_parameters
+from sim.engine.sampling import (
+    ScenarioArrays,
+    compile_scenario,
+    draw_names,
+    draw_values,
+)
 from sim.errors import SimulationError
 from sim.model.eu_kernel import compile_kernels
 from sim.scenario.format import Scenario
 
 Progress = Callable[[int], None]
 """Called with the number of runs finished so far."""
-
-
-def run_generator(seed: int, run_index: int) -> np.random.Generator:
-    """The generator of run *run_index*: independent of worker count and chunking."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(run_index,)))
-
-
-def simulate_run(
-    arrays: ScenarioArrays, seed: int, run_index: int
-) -> tuple[RunParameters, RunRecord]:
-    """Sample and simulate one run, exactly as :func:`simulate` does for run *run_index*."""
-    rng = run_generator(seed, run_index)
-    params = sample_parameters(arrays, rng)
-    return params, run_once(arrays, params, rng, run_index)
 
 
 @dataclass(frozen=True)
@@ -76,11 +70,11 @@ def run_chunk(chunk: Chunk) -> RunTable:
     """Simulate a chunk's runs; one row per run, in run order."""
     n = chunk.stop - chunk.start
     a = chunk.arrays
-    table = _empty_table(
-        n, len(chunk.rules.outcome_ids), a.n_issues, len(a.shock_ids), len(chunk.weeks)
-    )
+    table = _empty_table(n, chunk.rules, a, len(chunk.weeks))
     for row, index in enumerate(range(chunk.start, chunk.stop)):
-        _, record = simulate_run(a, chunk.seed, index)
+        params, record = simulate_run(a, chunk.seed, index)
+        table.inputs[row] = record.inputs
+        table.draws[row] = draw_values(a, params)
         flags, primary = classify(record, chunk.rules)
         table.outcomes[row] = flags
         table.primary[row] = primary
@@ -96,7 +90,8 @@ def run_chunk(chunk: Chunk) -> RunTable:
     return table
 
 
-def _empty_table(runs: int, outcomes: int, issues: int, shocks: int, weeks: int) -> RunTable:
+def _empty_table(runs: int, rules: OutcomeRules, a: ScenarioArrays, weeks: int) -> RunTable:
+    outcomes, issues, shocks = len(rules.outcome_ids), a.n_issues, len(a.shock_ids)
     return RunTable(
         outcomes=np.zeros((runs, outcomes), dtype=bool),
         primary=np.zeros(runs, dtype=np.int8),
@@ -106,6 +101,8 @@ def _empty_table(runs: int, outcomes: int, issues: int, shocks: int, weeks: int)
         agreement_form=np.full((runs, issues), -1, dtype=np.int8),
         shocks=np.zeros((runs, shocks), dtype=bool),
         level_by_week=np.zeros((runs, weeks), dtype=np.int8),
+        inputs=np.zeros((runs, len(a.space)), dtype=np.float64),
+        draws=np.zeros((runs, len(draw_names(a))), dtype=np.float64),
     )
 
 
@@ -125,6 +122,7 @@ def simulate(
     seed: int = 0,
     workers: int = 1,
     progress: Progress | None = None,
+    input_points: int = SPREAD_POINTS,
     *,
     executor: Executor | None = None,
     chunk_size: int | None = None,
@@ -138,6 +136,8 @@ def simulate(
         workers: worker processes of the local pool (0 = one per CPU); results do not depend on
             it. With an *executor* it only sets the default chunk size.
         progress: optional callback with the number of runs finished.
+        input_points: draws of the uncertain inputs behind the input spread (0: none), each
+            simulated with up to 100 runs; only when the scenario declares uncertain inputs.
         executor: where chunks run instead of a local pool: any ``concurrent.futures.Executor``
             (a thread pool, ``distributed.Client(address).get_executor()``); results do not
             depend on it.
@@ -154,9 +154,7 @@ def simulate(
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
     weeks = tuple(float(d) for d in np.arange(0.0, arrays.horizon_day + 1e-9, 7.0))
-    table = _empty_table(
-        runs, len(rules.outcome_ids), arrays.n_issues, len(arrays.shock_ids), len(weeks)
-    )
+    table = _empty_table(runs, rules, arrays, len(weeks))
     size = chunk_size or default_chunk_size(runs, workers)
     tasks = [Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _ranges(runs, size)]
     done = 0
@@ -175,6 +173,11 @@ def simulate(
             done += task.stop - task.start
             if progress is not None:
                 progress(done)
+    spread = (
+        input_spread(scenario, seed, input_points, min(SPREAD_RUNS, runs), workers)
+        if input_points > 0
+        else None
+    )
     return Results(
         scenario=scenario,
         runs=runs,
@@ -182,4 +185,8 @@ def simulate(
         table=table,
         weeks=weeks,
         baselines=baselines(scenario),
+        input_names=arrays.space.names,
+        draw_names=draw_names(arrays),
+        structural_zeros=structural_zeros(scenario),
+        input_spread=spread,
     )
