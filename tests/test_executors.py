@@ -99,9 +99,11 @@ def test_the_export_is_byte_identical_for_any_chunk_size(workdir: Path, size: st
 
 def test_any_executor_gives_the_same_results_as_the_local_pool(tiny_path: Path) -> None:
     scenario = load_scenario(tiny_path)
-    local = simulate(scenario, runs=RUNS, seed=3, workers=1)
+    local = simulate(scenario, runs=RUNS, seed=3, workers=1, keep_runs=True)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        threaded = simulate(scenario, runs=RUNS, seed=3, executor=pool, chunk_size=7)
+        threaded = simulate(
+            scenario, runs=RUNS, seed=3, executor=pool, chunk_size=7, keep_runs=True
+        )
     assert threaded.to_json() == local.to_json()
     assert threaded.to_csv() == local.to_csv()
 
@@ -111,12 +113,12 @@ def test_a_dask_cluster_gives_byte_identical_results(cluster: Any, tiny_path: Pa
     from distributed import Client
 
     scenario = load_scenario(tiny_path)
-    local = simulate(scenario, runs=RUNS, seed=3, workers=1)
+    local = simulate(scenario, runs=RUNS, seed=3, workers=1, keep_runs=True)
     with Client(cluster) as client:  # type: ignore[no-untyped-call]
         # pure=True (the default): Dask would merge identical calls
         dask: Executor = client.get_executor()
-        first = simulate(scenario, runs=RUNS, seed=3, executor=dask, chunk_size=7)
-        again = simulate(scenario, runs=RUNS, seed=3, executor=dask)
+        first = simulate(scenario, runs=RUNS, seed=3, executor=dask, chunk_size=7, keep_runs=True)
+        again = simulate(scenario, runs=RUNS, seed=3, executor=dask, keep_runs=True)
     assert first.to_csv() == again.to_csv() == local.to_csv()
     assert first.to_json() == local.to_json()
 
@@ -162,3 +164,18 @@ def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch: pytest.MonkeyPat
 def test_local_means_the_pool_of_simulate() -> None:
     with open_executor("local") as chosen:
         assert chosen is None
+
+
+def test_an_export_cut_short_by_an_error_leaves_no_file(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.report import html
+
+    def broken(*args: object, **kwargs: object) -> Path:
+        raise NegsimError("reports/tiny.html: cannot write")
+
+    monkeypatch.setattr(html, "write_report", broken)
+    result = runner.invoke(app, ["run", "tiny.yaml", "--runs", "30", "--export", "runs.csv"])
+    assert result.exit_code == 2
+    assert not (workdir / "runs.csv").exists()
+    assert not [p for p in workdir.iterdir() if p.name.startswith(".runs.csv")]

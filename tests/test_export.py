@@ -27,7 +27,7 @@ def _scenario_with_every_kind_of_draw() -> dict[str, Any]:
 
 def test_every_sampled_quantity_is_a_column_of_the_export_named_by_its_id_path() -> None:
     scenario = scenario_from_data(_scenario_with_every_kind_of_draw())
-    results = simulate(scenario, runs=40, seed=4, input_points=0)
+    results = simulate(scenario, runs=40, seed=4, input_points=0, keep_runs=True)
     rows = list(csv.DictReader(io.StringIO(results.to_csv())))
     header = list(rows[0])
     expected = [
@@ -56,6 +56,6 @@ def test_every_sampled_quantity_is_a_column_of_the_export_named_by_its_id_path()
 
 def test_a_column_that_varies_in_the_scenario_varies_in_the_export() -> None:
     scenario = scenario_from_data(_scenario_with_every_kind_of_draw())
-    results = simulate(scenario, runs=60, seed=4, input_points=0)
+    results = simulate(scenario, runs=60, seed=4, input_points=0, keep_runs=True)
     assert np.all(results.table.inputs.std(axis=0) > 0)
     assert np.all(results.table.draws.std(axis=0) > 0)

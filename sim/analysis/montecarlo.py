@@ -2,7 +2,9 @@
 
 Run *i* draws everything from ``SeedSequence(seed, spawn_key=(i,))``, each chunk carries its
 own run range, and chunks are reduced in run order, so results are byte-identical whatever the
-executor, the number of workers and the chunk size.
+executor, the number of workers and the chunk size. Each chunk's rows are folded into a
+:class:`~sim.analysis.tally.Tally` (and written to the export) as it finishes, then dropped, so
+memory does not grow with the number of runs.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 
 from sim.analysis.design import SPREAD_POINTS, SPREAD_RUNS, input_spread
 from sim.analysis.executors import in_order, local_pool
 from sim.analysis.forecast import baselines
-from sim.analysis.results import Results, RunTable
+from sim.analysis.results import Results
+from sim.analysis.runs import RunCsv, RunTable
 from sim.analysis.streams import run_generator as run_generator
 from sim.analysis.streams import simulate_run as simulate_run
+from sim.analysis.tally import Tally
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
 from sim.engine.reachability import structural_zeros
 from sim.engine.record import RunRecord
@@ -126,6 +131,8 @@ def simulate(
     *,
     executor: Executor | None = None,
     chunk_size: int | None = None,
+    export: TextIO | None = None,
+    keep_runs: bool = False,
 ) -> Results:
     """Run *scenario* *runs* times and aggregate the outcome distribution.
 
@@ -143,6 +150,9 @@ def simulate(
             depend on it.
         chunk_size: runs per chunk (default :func:`default_chunk_size`); results do not
             depend on it.
+        export: a text stream to write the per-run table to as CSV, chunk by chunk, while the
+            runs finish (what ``Results.to_csv`` would return).
+        keep_runs: also keep every run's row in ``Results.table`` (memory grows with runs).
     """
     if runs < 1:
         raise SimulationError(f"runs must be at least 1 (got {runs})")
@@ -154,7 +164,14 @@ def simulate(
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
     weeks = tuple(float(d) for d in np.arange(0.0, arrays.horizon_day + 1e-9, 7.0))
-    table = _empty_table(runs, rules, arrays, len(weeks))
+    ladder = scenario.escalation.ladder if scenario.escalation else ()
+    tally = Tally.empty(
+        len(rules.outcome_ids), len(rules.primary_ids), max(1, len(ladder)), len(weeks),
+        len(arrays.shock_ids), arrays.n_issues, runs,
+    )  # fmt: skip
+    names = arrays.space.names, draw_names(arrays)
+    csv = None if export is None else RunCsv(scenario, *names, export)
+    kept: list[RunTable] = []
     size = chunk_size or default_chunk_size(runs, workers)
     tasks = [Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _ranges(runs, size)]
     done = 0
@@ -168,8 +185,11 @@ def simulate(
                 executor = stack.enter_context(local_pool(workers))
             parts = in_order(run_chunk, tasks, executor, window=max(32, 4 * workers))
         for task, part in zip(tasks, parts, strict=True):
-            for name in RunTable.__dataclass_fields__:
-                getattr(table, name)[task.start : task.stop] = getattr(part, name)
+            tally.add(part)
+            if csv is not None:
+                csv.write(task.start, part)
+            if keep_runs:
+                kept.append(part)
             done += task.stop - task.start
             if progress is not None:
                 progress(done)
@@ -182,11 +202,12 @@ def simulate(
         scenario=scenario,
         runs=runs,
         seed=seed,
-        table=table,
+        tally=tally,
         weeks=weeks,
         baselines=baselines(scenario),
         input_names=arrays.space.names,
         draw_names=draw_names(arrays),
         structural_zeros=structural_zeros(scenario),
         input_spread=spread,
+        kept_runs=RunTable.concatenate(kept) if keep_runs else None,
     )

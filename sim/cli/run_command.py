@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 from concurrent.futures import Executor
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -23,7 +24,7 @@ from sim.cli.common import (
     user_errors_exit_2,
 )
 from sim.errors import NegsimError
-from sim.files import write_output
+from sim.files import atomic_stream
 from sim.report.summary import format_table
 from sim.scenario.loader import load_scenario
 
@@ -35,6 +36,7 @@ def simulate_with_progress(
     workers: int,
     executor: Executor | None = None,
     chunk_size: int | None = None,
+    export: TextIO | None = None,
 ) -> Results:
     """Load and simulate, with a progress bar on stderr when it is a terminal."""
     scenario = load_scenario(scenario_path)
@@ -48,6 +50,7 @@ def simulate_with_progress(
             progress=lambda done: bar.update(task, completed=done),
             executor=executor,
             chunk_size=chunk_size,
+            export=export,
         )
 
 
@@ -74,12 +77,14 @@ def run(
         for path in (output, export):
             if path is not None and path.exists() and not force:
                 raise NegsimError(f"{path}: already exists; choose another path or pass --force")
-        with open_executor(executor) as pool:
-            results = simulate_with_progress(scenario, runs, seed, workers, pool, chunk_size)
-        out = console()
-        sys.stdout.write(format_table(results, max(100, out.width) if out.is_terminal else 100))
-        report = write_report(results, output, force=force)
-        console().print(f"report: {report}")
+        # The per-run table streams into a temporary file while the runs finish; it is put in
+        # place only once the report is written too.
+        stream = nullcontext(None) if export is None else atomic_stream(export, overwrite=force)
+        with open_executor(executor) as pool, stream as rows:
+            results = simulate_with_progress(scenario, runs, seed, workers, pool, chunk_size, rows)
+            out = console()
+            sys.stdout.write(format_table(results, max(100, out.width) if out.is_terminal else 100))
+            report = write_report(results, output, force=force)
+            console().print(f"report: {report}")
         if export is not None:
-            path = write_output(export, export, results.to_csv(), force=force)
-            console().print(f"per-run table: {path}")
+            console().print(f"per-run table: {export}")
