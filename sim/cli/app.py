@@ -44,6 +44,11 @@ COMMANDS = {
         "forecast_command",
         "Run Bueno de Mesquita's expected-utility model (docs/model.md, bdm.md) deterministically.",
     ),
+    "backtest": Command(
+        "sim.cli.backtest_command",
+        "backtest",
+        "Score the models against recorded negotiation outcomes (DEU layout).",
+    ),
     "handout": Command(
         "sim.cli.handout_command",
         "handout",
@@ -53,6 +58,11 @@ COMMANDS = {
         "sim.cli.play_command",
         "play",
         "Play one actor against the model: answer its proposals and escalation decisions.",
+    ),
+    "sensitivity": Command(
+        "sim.cli.sensitivity_command",
+        "sensitivity_command",
+        "Rank a scenario's uncertain inputs by their influence on its outcomes; find a PRIM box.",
     ),
     "validate": Command(
         "sim.cli.scenario_commands",

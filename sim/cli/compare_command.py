@@ -95,7 +95,7 @@ def compare(
         with open_executor(executor) as pool:
             comparison = compare_with_progress(loaded, runs, seed, workers, pool)
         out = console()
-        sys.stdout.write(format_comparison(comparison, out.width if out.is_terminal else 100))
+        sys.stdout.write(format_comparison(comparison, out.width))
         report = write_compare_report(comparison, output, force=force)
         console().print(f"report: {report}")
         if json is not None:

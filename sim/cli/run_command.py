@@ -11,6 +11,7 @@ from typing import Annotated, TextIO
 import typer
 
 from sim.analysis.executors import open_executor
+from sim.analysis.export import write_export
 from sim.analysis.montecarlo import simulate
 from sim.analysis.results import Results
 from sim.cli.common import (
@@ -37,6 +38,7 @@ def simulate_with_progress(
     executor: Executor | None = None,
     chunk_size: int | None = None,
     export: TextIO | None = None,
+    keep_runs: bool = False,
 ) -> Results:
     """Load and simulate, with a progress bar on stderr when it is a terminal."""
     scenario = load_scenario(scenario_path)
@@ -51,6 +53,7 @@ def simulate_with_progress(
             executor=executor,
             chunk_size=chunk_size,
             export=export,
+            keep_runs=keep_runs,
         )
 
 
@@ -64,7 +67,11 @@ def run(
         typer.Option(help="HTML report path (default: reports/<scenario-id>.html, never reused)."),
     ] = None,
     export: Annotated[
-        Path | None, typer.Option(help="Also write the per-run table as CSV to this path.")
+        Path | None,
+        typer.Option(
+            help="Also write the per-run table (inputs and outcomes) to this path: Parquet for "
+            "*.parquet (needs pyarrow), else CSV."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
     executor: ExecutorSpec = "local",
@@ -77,14 +84,19 @@ def run(
         for path in (output, export):
             if path is not None and path.exists() and not force:
                 raise NegsimError(f"{path}: already exists; choose another path or pass --force")
-        # The per-run table streams into a temporary file while the runs finish; it is put in
-        # place only once the report is written too.
-        stream = nullcontext(None) if export is None else atomic_stream(export, overwrite=force)
+        # A CSV export streams into a temporary file while the runs finish, put in place only
+        # once the report is written too; Parquet is written from the kept rows at the end.
+        parquet = export is not None and export.suffix.lower() == ".parquet"
+        csv = export is not None and not parquet
+        stream = atomic_stream(export, overwrite=force) if csv and export else nullcontext(None)
         with open_executor(executor) as pool, stream as rows:
-            results = simulate_with_progress(scenario, runs, seed, workers, pool, chunk_size, rows)
+            results = simulate_with_progress(
+                scenario, runs, seed, workers, pool, chunk_size, rows, keep_runs=parquet
+            )
             out = console()
-            sys.stdout.write(format_table(results, max(100, out.width) if out.is_terminal else 100))
+            sys.stdout.write(format_table(results, out.width))
             report = write_report(results, output, force=force)
             console().print(f"report: {report}")
         if export is not None:
-            console().print(f"per-run table: {export}")
+            path = write_export(results, export, force=force) if parquet else export
+            console().print(f"per-run table: {path}")
