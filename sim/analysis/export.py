@@ -32,6 +32,7 @@ def export_columns(results: Results) -> dict[str, list[Any]]:
         "primary": [results.primary_ids[p] for p in t.primary],
         "peak_rung": [rungs[v] if rungs else None for v in t.peak_level],
         "final_rung": [rungs[v] if rungs else None for v in t.final_level],
+        "war_day": [None if np.isnan(v) else round(float(v), 2) for v in t.war_day],
     }
     for j, outcome in enumerate(results.outcome_ids):
         columns[outcome] = [bool(v) for v in t.outcomes[:, j]]
@@ -72,7 +73,11 @@ def parquet_bytes(results: Results) -> bytes:
 
 
 def write_export(results: Results, path: Path, *, force: bool = False) -> Path:
-    """Write the per-run table to *path*: Parquet for ``.parquet``, CSV for anything else."""
+    """Write the per-run table to *path*: Parquet for ``.parquet``, CSV for anything else.
+
+    Needs the kept rows (``simulate(..., keep_runs=True)``); ``negsim run --export runs.csv``
+    streams the CSV instead, with ``simulate(..., export=stream)``.
+    """
     if path.suffix.lower() == ".parquet":
         return write_output(path, path, parquet_bytes(results), force=force)
     return write_output(path, path, results.to_csv(), force=force)
