@@ -120,7 +120,7 @@ def test_war_voids_the_agreements_it_finds(tiny_path: Path) -> None:
 
 
 def test_the_export_carries_the_war_day(tiny_path: Path) -> None:
-    results = simulate(load_scenario(tiny_path), runs=120, seed=1)
+    results = simulate(load_scenario(tiny_path), runs=120, seed=1, keep_runs=True)
     header, *rows = [line.split(",") for line in results.to_csv().splitlines()]
     column, peak = header.index("war_day"), header.index("peak_rung")
     assert any(row[column] for row in rows)

@@ -28,6 +28,9 @@ def _toy_data() -> dict[str, Any]:
         {"id": "threat", "label": "Threat", "condition": {"escalation": {"min": "threats"}}}
     )
     data["shocks"][0]["probability"] = 0.0
+    # Reviews only after the two meetings: on a weekly clock south reaches the threats rung in
+    # nearly every run, whatever its belief, and the toy would have no decisive input.
+    data["model"] = {"decision_interval": 60.0}
     data["uncertainties"] = [
         uncertain(INERT[0], 0.5, 1.0),
         uncertain(DECISIVE, 0.05, 0.95),
