@@ -126,6 +126,8 @@ def _blocked(s: _Story, b: Blocked) -> str:
         why = "left out of the package, as a party whose consent it needs prefers the status quo"
     else:
         why = "positions still too far apart"
+    if b.ratification:
+        return f"{actor} refuses to ratify the agreement on {issue}: {why}"
     return f"no agreement on {issue}: {why}"
 
 

@@ -7,21 +7,22 @@ and descending with a logit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import simpy
 
 from sim.engine.policy import EscalationChoice, EscalationView
-from sim.engine.record import Agreement, EscalationStep
+from sim.engine.record import EscalationStep
 from sim.engine.sampling import BoolArray, FloatArray, IntArray
 from sim.engine.state import Process, RunState
 from sim.model.bargaining import (
     choice_probability,
-    force_value,
-    package_utility,
+    issue_talks_values,
     smallest_sufficient_step,
     talks_value,
+    war_value,
 )
 
 
@@ -97,29 +98,39 @@ def _offer(state: RunState, option: int) -> _Offer:
     actor = int(a.option_actor[option])
     expected, trust = _expected_settlement(state, actor)
     low, high = _settlement_zones(state, a.option_opponents[option])
-    return _Offer(expected, trust, state.ideal[actor].copy(), low, high)
+    target = np.where(a.option_stakes[option], state.ideal[actor], expected)
+    return _Offer(expected, trust, target, low, high)
 
 
 def _values(
     state: RunState, option: int, belief: float | None = None
-) -> tuple[float, float, float, _Offer]:
-    """(U if the actor loses, its value of talks after the offer, the offer's step, the offer)."""
+) -> tuple[Callable[[float], float], float, float, _Offer]:
+    """(war's value for a belief of prevailing, the talks after the offer, its step, the offer).
+
+    Force decides only the option's stakes; elsewhere war leaves the negotiated value, so the
+    opponents' offer moves only the issues at stake (a concession elsewhere would raise the
+    talks and the war alike).
+    """
     a = state.arrays
     actor = a.option_actor[option]
     opponents = a.option_opponents[option]
     ideal, salience = state.ideal[actor], state.salience[actor]
     weights = state.capability[opponents, None] * state.salience[opponents]
     lost = _weighted_means(state.ideal[opponents], weights)
-    utility_lost = package_utility(lost, ideal, salience)
     offer = _offer(state, option)
+    negotiated = issue_talks_values(offer.expected, offer.trust, a.status_quo, ideal)
+    stakes = a.option_stakes[option]
+    cost = _rung_cost(state, option, state.top)
+
+    def war_at(prevail: float) -> float:
+        return war_value(prevail, lost, negotiated, ideal, salience, stakes, cost)
 
     def talks(step: float) -> float:
         return talks_value(offer.settlement(step), offer.trust, a.status_quo, ideal, salience)
 
     public = float(state.public_prevail[option]) if belief is None else belief
-    feared = force_value(public, utility_lost, _rung_cost(state, option, state.top))
-    step = smallest_sufficient_step(talks, feared) or 0.0
-    return utility_lost, talks(step), step, offer
+    step = smallest_sufficient_step(talks, war_at(public)) or 0.0
+    return war_at, talks(step), step, offer
 
 
 def _apply_offer(state: RunState, option: int, offer: _Offer, step: float) -> None:
@@ -129,11 +140,15 @@ def _apply_offer(state: RunState, option: int, offer: _Offer, step: float) -> No
     a = state.arrays
     opponents = a.option_opponents[option]
     moved = state.position[opponents] + step * (offer.target - state.position[opponents])
-    state.position[opponents] = np.clip(moved, a.red_low[opponents], a.red_high[opponents])
+    moved = np.clip(moved, a.red_low[opponents], a.red_high[opponents])
+    for row, i in enumerate(np.flatnonzero(opponents).tolist()):
+        for k in range(a.n_issues):
+            start = float(state.position[i, k])
+            state.position[i, k] = state.sticky(i, k, start, float(moved[row, k]))
     settled = offer.settlement(step)
     for k, g in enumerate(state.agreements):
         if g is not None:
-            state.agreements[k] = Agreement(k, float(settled[k]), g.form, g.venue, g.day)
+            state.agreements[k] = replace(g, position=float(settled[k]))
 
 
 def _climb(state: RunState, levels: int, day: float) -> None:
@@ -154,7 +169,7 @@ def holding_cost(state: RunState, option: int, held: float) -> float:
 
 
 def _ladder_values(
-    state: RunState, option: int, utility_lost: float, talks: float, held: float
+    state: RunState, option: int, war_at: Callable[[float], float], talks: float, held: float
 ) -> tuple[float, float, float, float]:
     """(climb, stay, descend, war): what each move on the ladder is worth to the actor.
 
@@ -167,7 +182,7 @@ def _ladder_values(
     """
     a = state.arrays
     prevail = float(state.prevail[option])
-    war = force_value(prevail, utility_lost, _rung_cost(state, option, state.top))
+    war = war_at(prevail)
     stay = talks - holding_cost(state, option, held)
     descend = talks if state.level > 0 else -np.inf
     if state.level >= state.top:
@@ -189,10 +204,10 @@ def review(state: RunState, option: int, day: float, after_meeting: bool) -> Non
     """
     a = state.arrays
     actor = int(a.option_actor[option])
-    utility_lost, talks, step, offer = _values(state, option)
+    war_at, talks, step, offer = _values(state, option)
     _apply_offer(state, option, offer, step)
     held = day - state.rung_since
-    climb, stay, descend, war = _ladder_values(state, option, utility_lost, talks, held)
+    climb, stay, descend, war = _ladder_values(state, option, war_at, talks, held)
     p_up = choice_probability(climb - max(stay, descend), a.logit_scale)
     p_down = choice_probability(descend - max(stay, climb), a.logit_scale)
     draws = state.rng.random(2)

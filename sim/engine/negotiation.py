@@ -11,7 +11,9 @@ import numpy as np
 import simpy
 
 from sim.engine.demands import round_proposals
-from sim.engine.record import Agreement, Blocked, Reason, RoundEvent
+from sim.engine.ratification import conclude, ratify
+from sim.engine.record import Agreement, Basis, Blocked, Reason, RoundEvent
+from sim.engine.reply import reply
 from sim.engine.state import EPS, Process, RunState
 from sim.model.bargaining import consenting_package, weighted_mean, zone_of_agreement
 
@@ -27,10 +29,12 @@ def negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_: 
         target, issue = view.target, view.issue
         end = state.policy.respond(view)
         clipped = min(max(end, view.red_low), view.red_high)
-        accepted = abs(clipped - view.start) > EPS
         reason = Reason.EXPECTED_UTILITY
         if abs(clipped - end) > EPS:
             reason = Reason.RED_LINE
+        if int(state.conceded[target, issue]) * (clipped - view.start) < 0:
+            clipped, reason = view.start, Reason.AUDIENCE_COST
+        accepted = abs(clipped - view.start) > EPS
         state.events.append(
             RoundEvent(
                 day,
@@ -52,19 +56,24 @@ def negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_: 
         if accepted and (earlier is None or abs(clipped - view.start) < abs(earlier - view.start)):
             moves[target, issue] = clipped
     for (target, issue), end in moves.items():
-        state.position[target, issue] = end
+        start = float(state.position[target, issue])
+        state.position[target, issue] = state.sticky(target, issue, start, end)
 
 
-def _candidate(state: RunState, venue: int, issue: int) -> tuple[float | None, Reason, int]:
-    """Where an agreement on *issue* would lie at *venue*, or why there is none (and who)."""
+def _candidate(
+    state: RunState, venue: int, issue: int, final: bool = False
+) -> tuple[float | None, Reason, int]:
+    """Where an agreement on *issue* would lie at *venue*, or why there is none (and who).
+
+    Veto holders absent from the venue are not asked now (the agreement waits for their
+    ratification) but their red lines bound the zone. At the last round an issue that has not
+    converged may still settle at the compromise point (``model.compromise``).
+    """
     a = state.arrays
     members = a.venue_participants[venue]
     needed = members | a.veto[:, issue]
-    absent = np.flatnonzero(a.veto[:, issue] & ~members)
-    if absent.size:
-        return None, Reason.VETO, int(absent[0])
     x = state.position[members, issue]
-    if float(x.max() - x.min()) > a.convergence:
+    if float(x.max() - x.min()) > a.convergence and not (final and a.compromise):
         return None, Reason.NOT_CONVERGED, -1
     form_blockers = np.flatnonzero(needed & (a.consent_form[:, issue] > a.venue_form[venue]))
     if form_blockers.size:
@@ -77,24 +86,26 @@ def _candidate(state: RunState, venue: int, issue: int) -> tuple[float | None, R
     return point, Reason.EXPECTED_UTILITY, -1
 
 
-def _agree(state: RunState, venue: int, day: float, open_: list[int], final: bool) -> list[int]:
+def settle(state: RunState, venue: int, day: float, open_: list[int], final: bool) -> list[int]:
     """Turn converged issues into agreements where everyone needed consents; return the rest."""
     a = state.arrays
     candidates = np.array(a.status_quo, copy=True)
     offered = np.zeros(a.n_issues, dtype=bool)
+    converged = np.zeros(a.n_issues, dtype=bool)
     for issue in open_:
         x = state.position[:, issue][a.venue_participants[venue]]
         if not final and float(x.max() - x.min()) > a.convergence:
             continue
-        point, reason, actor = _candidate(state, venue, issue)
+        point, reason, actor = _candidate(state, venue, issue, final)
         if point is None:
             if final and reason is not Reason.NOT_CONVERGED:
                 state.blocked.append(Blocked(issue, venue, day, reason, actor))
             continue
         candidates[issue], offered[issue] = point, True
+        converged[issue] = float(x.max() - x.min()) <= a.convergence
     if not offered.any():
         return open_
-    needed = a.venue_participants[venue][:, None] | a.veto
+    needed = np.repeat(a.venue_participants[venue][:, None], a.n_issues, axis=1)
     package = consenting_package(
         candidates, offered, a.status_quo, state.ideal, state.salience, needed
     )
@@ -102,28 +113,43 @@ def _agree(state: RunState, venue: int, day: float, open_: list[int], final: boo
         if final:
             state.blocked.append(Blocked(int(dropped), venue, day, Reason.STATUS_QUO, -1))
     for agreed in np.flatnonzero(package):
-        state.agreements[agreed] = Agreement(
-            int(agreed), float(candidates[agreed]), int(a.venue_form[venue]), venue, day
+        basis = Basis.CONVERGENCE if converged[agreed] else Basis.COMPROMISE
+        agreement = Agreement(
+            int(agreed), float(candidates[agreed]), int(a.venue_form[venue]), venue, day, basis
         )
+        conclude(state, agreement)
     return [k for k in open_ if not package[k]]
 
 
 def meeting(env: simpy.Environment, state: RunState, venue: int) -> Process:
-    """A venue's meeting: its rounds on the issues on the table not yet settled in this form."""
+    """A venue's meeting: its rounds on the issues on the table not yet settled in this form.
+
+    First every participant that holds a veto decides on the agreements waiting for its
+    ratification (:func:`~sim.engine.ratification.ratify`); a reply venue then takes its one
+    decision (:func:`~sim.engine.reply.reply`) instead of rounds.
+    """
     a = state.arrays
+    for actor in np.flatnonzero(a.venue_participants[venue]).tolist():
+        ratify(state, actor, venue, env.now)
     form = a.venue_form[venue]
     open_ = [
         int(k)
         for k in np.flatnonzero(a.venue_table[venue])
-        if state.agreements[k] is None or state.agreements[k].form < form  # type: ignore[union-attr]
+        if state.pending[k] is None
+        and (state.agreements[k] is None or state.agreements[k].form < form)  # type: ignore[union-attr]
     ]
+    if a.venue_reply[venue]:
+        yield env.timeout(0.5)
+        if open_:
+            reply(state, venue, env.now, open_)
+        return
     rounds = int(a.venue_rounds[venue])
     for rnd in range(1, rounds + 1):
         yield env.timeout(1.0 / (rounds + 1))
         if not open_:
             break
         negotiation_round(state, venue, rnd, env.now, open_)
-        open_ = _agree(state, venue, env.now, open_, final=rnd == rounds)
+        open_ = settle(state, venue, env.now, open_, final=rnd == rounds)
 
 
 def calendar(

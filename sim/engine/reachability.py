@@ -87,10 +87,24 @@ class _Prover:
     def veto_holders(self, issue: str) -> list[str]:
         return [v.actor for v in self.s.vetoes if issue in v.issues]
 
+    def can_ratify(self, actor: str, venue: Venue) -> bool:
+        """Whether *actor* can ratify later what *venue* concludes without it.
+
+        It can when it attends a venue on or after that day, or its veto declares a
+        ratification day on or after it.
+        """
+        later = any(v.date >= venue.date and actor in v.participants for v in self.s.venues)
+        days = [v.ratification for v in self.s.vetoes if v.actor == actor and v.ratification]
+        return later or any(d >= venue.date for d in days)
+
     def venue_block(self, venue: Venue, test: AgreementTest) -> str:
         """Why *venue* can never give an agreement passing *test*, or "" when it may."""
         k = test.issue
-        absent = [a for a in self.veto_holders(k) if a not in venue.participants]
+        absent = [
+            a
+            for a in self.veto_holders(k)
+            if a not in venue.participants and not self.can_ratify(a, venue)
+        ]
         if absent:
             return f"{venue.id}: {_who(absent, k)}"
         needed = list(dict.fromkeys([*venue.participants, *self.veto_holders(k)]))

@@ -21,6 +21,19 @@ class Reason(StrEnum):
     """An actor whose consent is needed prefers the status quo to the package."""
     NOT_CONVERGED = "not-converged"
     """The participants' positions were still too far apart."""
+    AUDIENCE_COST = "audience-cost"
+    """The move would take back a public concession (Fearon 1994's audience costs)."""
+
+
+class Basis(StrEnum):
+    """How an agreement came about."""
+
+    CONVERGENCE = "convergence"
+    """The participants' positions converged."""
+    COMPROMISE = "compromise"
+    """A settlement at the compromise point at a meeting's last round."""
+    REPLY = "reply"
+    """The recipients accepted the authors' written text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +72,7 @@ class Agreement:
     """Form.rank: 0 verbal, 1 written, 2 binding."""
     venue: int
     day: float
+    basis: Basis = Basis.CONVERGENCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +85,8 @@ class Blocked:
     reason: Reason
     actor: int
     """The actor whose red line, veto, form or preference blocked it (-1 when none)."""
+    ratification: bool = False
+    """True when a veto holder refused to ratify an agreement concluded without it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +133,12 @@ class RunRecord:
     """Day the top rung was reached, or None when the run never reached it."""
     voided: tuple[Agreement, ...] = ()
     """Agreements in force (or pending) when the run reached the top rung: war voided them."""
+    pending: tuple[Agreement, ...] = ()
+    """Agreements concluded ad referendum still waiting for a veto holder at the end."""
+    rejected: tuple[Agreement, ...] = ()
+    """Agreements a veto holder refused to ratify (the reason is in ``blocked``)."""
+    ratified: tuple[tuple[int, float], ...] = ()
+    """(issue, day) of each agreement that entered into force on ratification."""
     inputs: tuple[float, ...] = ()
     """The run's values of the scenario's uncertain inputs, in the order of its input space
     (id paths: ``ScenarioArrays.space.names``); empty when it declares none."""

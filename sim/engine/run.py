@@ -14,6 +14,7 @@ import simpy
 from sim.engine.escalation import escalation
 from sim.engine.negotiation import calendar
 from sim.engine.policy import ModelPolicy, Policy
+from sim.engine.ratification import ratification_day
 from sim.engine.record import RunRecord
 from sim.engine.sampling import RunParameters, ScenarioArrays
 from sim.engine.shocks import shock
@@ -35,6 +36,8 @@ def run_once(
     env.process(calendar(env, state, met, over))
     if len(arrays.rung_ids) > 1 and len(arrays.option_actor):
         env.process(escalation(env, state, met, over))
+    for actor, day in zip(arrays.ratification_actor, arrays.ratification_day, strict=True):
+        env.process(ratification_day(env, state, int(actor), float(day)))
     for index in np.flatnonzero(params.shock_fired):
         env.process(shock(env, state, int(index), float(params.shock_day[index])))
     env.run(until=over)
@@ -52,5 +55,8 @@ def run_once(
         end_day=float(env.now),
         war_day=state.war_day,
         voided=tuple(state.voided),
+        pending=tuple(g for g in state.pending if g is not None),
+        rejected=tuple(state.rejected),
+        ratified=tuple(state.ratified),
         inputs=arrays.inputs,
     )

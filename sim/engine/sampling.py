@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -99,6 +99,17 @@ class ScenarioArrays:
     escalation_salience: float
     decision_interval: float = 7.0
     """Days between escalation reviews; the unit of the rung cost rates."""
+    compromise: bool = True
+    """Whether a meeting's last round may settle at the compromise point."""
+    option_stakes: BoolArray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    """Options × issues: the issues force would decide."""
+    venue_reply: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per venue: a reply (one decision on the authors' text) rather than a meeting."""
+    venue_authors: BoolArray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    """Venues × actors: the authors of a reply's text."""
+    ratification_actor: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    ratification_day: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """Declared ratification steps: the veto holder and its day."""
     start_level: int = 0
     """Index of the rung every run starts on."""
     space: InputSpace = NO_INPUTS
@@ -215,6 +226,22 @@ def compile_scenario(scenario: Scenario) -> ScenarioArrays:
         signal_learning=scenario.model.signal_learning,
         escalation_salience=scenario.model.escalation_salience,
         decision_interval=scenario.model.decision_interval,
+        compromise=scenario.model.compromise,
+        option_stakes=np.array(
+            [_mask(issues, o.stakes) if o.stakes else np.ones(len(issues), bool) for o in options],
+            dtype=bool,
+        ).reshape(len(options), len(issues)),
+        venue_reply=np.array([v.kind == "reply" for v in venues], dtype=bool),
+        venue_authors=np.array([_mask(actors, v.authors) for v in venues], dtype=bool).reshape(
+            len(venues), len(actors)
+        ),
+        ratification_actor=np.array(
+            [actors.index(v.actor) for v in scenario.vetoes if v.ratification], dtype=np.int64
+        ),
+        ratification_day=np.array(
+            [(v.ratification - as_of).days for v in scenario.vetoes if v.ratification],
+            dtype=float,
+        ),
         start_level=rungs.index(scenario.escalation.start.rung)
         if scenario.escalation and scenario.escalation.start
         else 0,

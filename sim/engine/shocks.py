@@ -15,7 +15,8 @@ def shock(env: simpy.Environment, state: RunState, index: int, day: float) -> Pr
     a = state.arrays
     state.shocks.append((index, env.now))
     for e in a.shock_effects[index]:
-        if e.parameter == 0:  # position
+        if e.parameter == 0:  # position: a new ideal frees the actor from its concessions
+            state.conceded[e.actor, e.issue] = 0
             for grid in (state.position, state.ideal):
                 grid[e.actor, e.issue] = np.clip(
                     grid[e.actor, e.issue] + e.change,

@@ -10,7 +10,7 @@ import simpy
 
 from sim.engine.policy import Policy
 from sim.engine.record import Agreement, Blocked, EscalationStep, RoundEvent
-from sim.engine.sampling import FloatArray, RunParameters, ScenarioArrays
+from sim.engine.sampling import BoolArray, FloatArray, IntArray, RunParameters, ScenarioArrays
 
 Process = Generator[simpy.Event, object, None]
 """A SimPy process: a generator of events."""
@@ -51,6 +51,14 @@ class RunState:
     """Day the top rung was reached."""
     voided: list[Agreement] = field(default_factory=list)
     """Agreements war voided."""
+    pending: list[Agreement | None] = field(default_factory=list)
+    """Per issue: an agreement concluded ad referendum, waiting for absent veto holders."""
+    pending_holders: BoolArray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    """Issues × actors: who must still ratify each pending agreement."""
+    rejected: list[Agreement] = field(default_factory=list)
+    ratified: list[tuple[int, float]] = field(default_factory=list)
+    conceded: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    """Actors × issues: the direction each actor has conceded in (+1 up, −1 down, 0 not yet)."""
 
     @property
     def top(self) -> int:
@@ -66,7 +74,22 @@ class RunState:
         if level == self.top and self.top > 0 and self.war_day is None:
             self.war_day = day
             self.voided.extend(g for g in self.agreements if g is not None)
+            self.voided.extend(g for g in self.pending if g is not None)
             self.agreements = [None] * self.arrays.n_issues
+            self.pending = [None] * self.arrays.n_issues
+
+    def sticky(self, actor: int, issue: int, start: float, end: float) -> float:
+        """Where a move from *start* toward *end* stops: never back across a public concession.
+
+        A concession is public (Fearon 1994): once an actor has moved on an issue, it does not
+        move back the other way unless a shock moves its ideal (docs/model.md §2).
+        """
+        direction = int(self.conceded[actor, issue])
+        if direction * (end - start) < 0:
+            return start
+        if abs(end - start) > EPS:
+            self.conceded[actor, issue] = 1 if end > start else -1
+        return end
 
 
 def new_state(
@@ -86,6 +109,9 @@ def new_state(
         rng=rng,
         policy=policy,
         agreements=[None] * arrays.n_issues,
+        pending=[None] * arrays.n_issues,
+        pending_holders=np.zeros((arrays.n_issues, arrays.n_actors), dtype=bool),
+        conceded=np.zeros((arrays.n_actors, arrays.n_issues), dtype=np.int64),
         level=arrays.start_level,
         peak=arrays.start_level,
     )

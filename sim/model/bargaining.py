@@ -140,3 +140,52 @@ def smallest_sufficient_step(
         else:
             low = middle
     return high
+
+
+def issue_talks_values(
+    expected: FloatArray,
+    trust: FloatArray,
+    status_quo: FloatArray,
+    ideal: FloatArray,
+) -> FloatArray:
+    """Per issue, the talks' expected utility τ_k u_k(ŷ_k) + (1 − τ_k) u_k(q_k) (§5)."""
+    value = trust * issue_utility(expected, ideal) + (1.0 - trust) * issue_utility(
+        status_quo, ideal
+    )
+    return np.asarray(value, dtype=np.float64)
+
+
+def war_value(
+    prevail: float,
+    lost: FloatArray,
+    negotiated: FloatArray,
+    ideal: FloatArray,
+    salience: FloatArray,
+    stakes: BoolArray,
+    cost: float,
+) -> float:
+    """Fearon's value of force when force decides only the issues in *stakes*.
+
+    EV_war = Σ_k s_k w_k / Σ_k s_k − cost, with w_k = p + (1 − p) u_k(lost_k) on an issue at
+    stake (the actor's ideal if it prevails, its opponents' if it loses) and w_k = the issue's
+    negotiated value (*negotiated*, per-issue utility) elsewhere (docs/model.md §4). With every
+    issue at stake it is :func:`force_value` of the package utility of *lost*.
+    """
+    total = float(salience.sum())
+    if total <= 0.0:
+        return 1.0 - cost
+    at_stake = prevail + (1.0 - prevail) * issue_utility(lost, ideal)
+    per_issue = np.where(stakes, at_stake, negotiated)
+    return float((salience * per_issue).sum() / total) - cost
+
+
+def settlement_point(
+    position: FloatArray, capability: FloatArray, salience: FloatArray, zone: tuple[float, float]
+) -> float:
+    """The compromise model's point: capability × salience-weighted mean, clipped to *zone*.
+
+    Achen (2006) and Thomson et al. (2006) find this weighted mean the most accurate simple
+    forecast of EU legislative bargaining outcomes (docs/model.md §3).
+    """
+    point = weighted_mean(position, capability * salience)
+    return min(max(point, zone[0]), zone[1])

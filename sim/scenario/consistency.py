@@ -136,8 +136,20 @@ def _calendar(s: Scenario) -> Iterator[Finding]:
             yield ("venues", v, "date"), f"before the scenario's as_of date {s.scenario.as_of}"
         if s.scenario.horizon is not None and venue.date > s.scenario.horizon:
             yield ("venues", v, "date"), f"after the scenario's horizon {s.scenario.horizon}"
+        for p, author in enumerate(venue.authors):
+            if author not in venue.participants:
+                yield ("venues", v, "authors", p), f"{author!r} is not a participant of the venue"
+        if venue.kind == "reply" and not venue.authors:
+            yield ("venues", v, "kind"), "a reply needs `authors`: whose text it is"
+        if venue.kind == "reply" and set(venue.participants) <= set(venue.authors):
+            yield ("venues", v, "authors"), "a reply needs a participant who is not an author"
+        if venue.kind == "meeting" and venue.authors:
+            yield ("venues", v, "authors"), "only a venue of kind `reply` has authors"
     for v, veto in enumerate(s.vetoes):
         yield from _unknown(veto.actor, actors, ("vetoes", v, "actor"), "actor")
+        day = veto.ratification
+        if day is not None and not s.scenario.as_of <= day <= s.horizon:
+            yield ("vetoes", v, "ratification"), "the ratification day lies outside as_of…horizon"
         for k, issue in enumerate(veto.issues):
             yield from _unknown(issue, issues, ("vetoes", v, "issues", k), "issue")
 
@@ -162,6 +174,9 @@ def _escalation(s: Scenario) -> Iterator[Finding]:
             yield from _unknown(opponent, actors, (*path, "opponents", p), "actor")
         for rung in option.costs:
             yield from _unknown(rung, rungs, (*path, "costs", rung), "rung")
+        issues = [i.id for i in s.issues]
+        for k, issue in enumerate(option.stakes):
+            yield from _unknown(issue, issues, (*path, "stakes", k), "issue")
     for r, response in enumerate(s.escalation.responses):
         path = ("escalation", "responses", r)
         yield from _unknown(response.actor, actors, (*path, "actor"), "actor")

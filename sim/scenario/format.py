@@ -221,6 +221,9 @@ class Veto(Evidenced):
 
     actor: Id
     issues: Annotated[tuple[Id, ...], Field(min_length=1)]
+    ratification: dt.date | None = None
+    """A day on which the holder decides on agreements concluded without it (besides the next
+    venue it attends); None when only its venues count."""
 
 
 class Venue(Strict):
@@ -234,6 +237,10 @@ class Venue(Strict):
     issues: Annotated[tuple[Id, ...], Field(min_length=1)]
     rounds: Annotated[int, Field(ge=1, le=50)] = 3
     form: Form
+    kind: Literal["meeting", "reply"] = "meeting"
+    """A meeting runs rounds; a reply is the authors' text, accepted or rejected in one decision."""
+    authors: tuple[Id, ...] = ()
+    """For a reply: the participants whose text it is; the others decide on it."""
     cites: tuple[Citation, ...] = ()
     assumption: str | None = None
 
@@ -256,7 +263,11 @@ class EscalationOption(Evidenced):
     prevail_uncertainty: Annotated[float, Field(ge=0, le=0.5)] = 0.0
     """Standard deviation of that belief across runs (private information)."""
     costs: dict[Id, Annotated[float, Field(ge=0)]]
-    """Rung id → cost of standing on that rung, on the 0–1 utility scale of the stakes."""
+    """Rung id → cost of standing on that rung for one decision interval (a rate), on the 0–1
+    utility scale of the stakes; on the top rung, the one-off cost of war."""
+    stakes: tuple[Id, ...] = ()
+    """The issues force would decide; the others keep their negotiated value in the value of
+    war. Empty means every issue."""
 
 
 class Response(Evidenced):
@@ -395,6 +406,9 @@ class ModelParameters(Strict):
     """How far opponents' estimate of an escalator's strength moves toward its own per rung."""
     escalation_salience: Annotated[float, Field(ge=0, le=1)] = 0.05
     """Salience added to every actor's stances per rung climbed."""
+    compromise: bool = True
+    """At a meeting's last round, settle unconverged issues at the compromise point inside the
+    zone of agreement when the package test holds (docs/model.md §3)."""
     decision_interval: Annotated[float, Field(gt=0, le=90)] = 7.0
     """Days between an escalating actor's reviews of its rung between meetings; also the unit
     of the rung costs below the top, which are costs per interval (docs/model.md §4)."""
