@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sim.analysis.montecarlo import run_generator, simulate_run
+from sim.analysis.streams import run_arrays
 from sim.classroom.moves import (
     EPS,
     HELP,
@@ -224,6 +225,7 @@ def new_game(scenario: Scenario, actor_id: str, seed: int = 0, run_index: int = 
         raise SimulationError(
             f"unknown actor {actor_id!r}; {scenario.id} has: {', '.join(arrays.actor_ids)}"
         )
+    arrays = run_arrays(arrays, seed, run_index)
     parameters = sample_parameters(arrays, run_generator(seed, run_index))
     actor = arrays.actor_ids.index(actor_id)
     return Game(scenario, arrays, outcome_rules(scenario), actor, seed, run_index, parameters)

@@ -34,6 +34,7 @@ MERGED_BY: dict[KeyPath, str] = {
     ("escalation", "ladder"): "id",
     ("escalation", "options"): "actor",
     ("escalation", "responses"): "id",
+    ("uncertainties",): "input",
 }
 """Lists of records merged item by item, and the key that identifies an item."""
 
