@@ -58,7 +58,7 @@ def run(
                 raise NegsimError(f"{path}: already exists; choose another path or pass --force")
         results = simulate_with_progress(scenario, runs, seed, workers)
         out = console()
-        sys.stdout.write(format_table(results, max(100, out.width) if out.is_terminal else 100))
+        sys.stdout.write(format_table(results, out.width))
         report = write_report(results, output, force=force)
         console().print(f"report: {report}")
         if export is not None:
