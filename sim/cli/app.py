@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from sim.cli import (
+    classroom_command,
     compare_command,
     explain_command,
     forecast_command,
@@ -28,5 +29,6 @@ app.command("explain")(explain_command.explain)
 app.command("forecast")(forecast_command.forecast_command)
 app.command("handout")(handout_command.handout)
 app.command("play")(play_command.play)
+app.command("classroom")(classroom_command.classroom)
 app.command("validate")(scenario_commands.validate)
 app.command("schema")(scenario_commands.schema)
