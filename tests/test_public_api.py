@@ -19,3 +19,12 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "simulate",
         "write_report",
     }
+
+
+def test_every_public_name_resolves_to_its_documented_object() -> None:
+    from sim.analysis.montecarlo import simulate
+    from sim.scenario.loader import load_scenario
+
+    assert sim.simulate is simulate
+    assert sim.load_scenario is load_scenario
+    assert all(getattr(sim, name) is not None for name in sim.__all__)

@@ -13,7 +13,6 @@ from sim.analysis.comparison import Comparison, compare_scenarios
 from sim.cli.common import Runs, Seed, Workers, console, run_progress, user_errors_exit_2
 from sim.errors import NegsimError, Problem, ScenarioError
 from sim.files import write_output
-from sim.report import write_compare_report
 from sim.report.compare_summary import format_comparison
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
@@ -68,6 +67,8 @@ def compare(
     force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
 ) -> None:
     """Simulate scenarios with the same runs and seed and report how their outcomes differ."""
+    from sim.report.compare import write_compare_report  # plotly: imported only when used
+
     with user_errors_exit_2():
         if len(scenarios) < 2:
             raise NegsimError("compare needs at least two scenario files")

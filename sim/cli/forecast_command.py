@@ -9,7 +9,6 @@ import typer
 
 from sim.analysis.forecast import IssueForecast, forecast
 from sim.cli.common import console, user_errors_exit_2
-from sim.report import write_forecast_report
 from sim.scenario.bdmdata import read_bdm_csv
 from sim.scenario.loader import load_scenario
 
@@ -45,4 +44,6 @@ def forecast_command(
         results = forecast(source, rounds=rounds, issue=issue)
         console().print("\n\n".join(render(r) for r in results), highlight=False, soft_wrap=True)
         if html is not None:
+            from sim.report.forecast import write_forecast_report  # plotly: only for a chart
+
             console().print(f"chart: {write_forecast_report(results, html, force=force)}")

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import console, user_errors_exit_2
-from sim.report.handout import write_handout
 from sim.scenario.loader import load_scenario
 
 
@@ -21,6 +20,8 @@ def handout(
     force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
 ) -> None:
     """Write a printable handout: actors, issues, stances with evidence, calendar, outcomes."""
+    from sim.report.handout import write_handout  # plotly: imported only when used
+
     with user_errors_exit_2():
         path = write_handout(load_scenario(scenario), output, force=force)
         console().print(f"handout: {path}")

@@ -13,7 +13,6 @@ from sim.analysis.results import Results
 from sim.cli.common import Runs, Seed, Workers, console, run_progress, user_errors_exit_2
 from sim.errors import NegsimError
 from sim.files import write_output
-from sim.report import write_report
 from sim.report.summary import format_table
 from sim.scenario.loader import load_scenario
 
@@ -47,6 +46,8 @@ def run(
     force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
 ) -> None:
     """Simulate a scenario many times and report the outcome distribution."""
+    from sim.report.html import write_report  # plotly: imported only when a report is written
+
     with user_errors_exit_2():
         for path in (output, export):
             if path is not None and path.exists() and not force:

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import console, user_errors_exit_2
+from sim.engine.reachability import structural_zeros
 from sim.errors import NegsimError, ScenarioError
 from sim.files import atomic_write
 from sim.scenario.format import Scenario
@@ -40,7 +41,19 @@ def validate(
         table.add_row("escalation rungs", str(o.rungs))
         table.add_row("shocks", str(o.shocks))
         table.add_row("outcomes", f"{o.outcomes} (+ {o.primary_classes} primary classes)")
+        bluffs = sum(
+            1
+            for a in scenario.actors
+            for st in a.stances.values()
+            if st.red_line is not None and st.red_line.credibility < 1.0
+        )
+        table.add_row(
+            "uncertain inputs",
+            f"{len(scenario.uncertainties)} judgement numbers, {bluffs} red lines with credibility",
+        )
         out.print(table)
+        for key, why in structural_zeros(scenario).items():
+            out.print(f"{key}: cannot occur: {why}", markup=False, highlight=False)
     if failed:
         with user_errors_exit_2():
             raise ScenarioError(p for e in failed for p in getattr(e, "problems", ()))

@@ -66,10 +66,10 @@ def _candidate(state: RunState, venue: int, issue: int) -> tuple[float | None, R
     x = state.position[members, issue]
     if float(x.max() - x.min()) > a.convergence:
         return None, Reason.NOT_CONVERGED, -1
-    form_blockers = np.flatnonzero(needed & (a.red_form[:, issue] > a.venue_form[venue]))
+    form_blockers = np.flatnonzero(needed & (a.consent_form[:, issue] > a.venue_form[venue]))
     if form_blockers.size:
         return None, Reason.FORM, int(form_blockers[0])
-    zone = zone_of_agreement(a.red_low[needed, issue], a.red_high[needed, issue])
+    zone = zone_of_agreement(a.consent_low[needed, issue], a.consent_high[needed, issue])
     if zone is None:
         return None, Reason.RED_LINE, int(np.flatnonzero(needed)[0])
     weights = state.capability[members] * state.salience[members, issue]

@@ -11,13 +11,15 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from sim.errors import Problem, ScenarioError
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
 
 COLUMNS = ("actor", "capability", "position", "salience")
 """The header's column names (compared case-insensitively)."""
@@ -99,6 +101,8 @@ def read_bdm_csv(path: str | Path) -> BdmData:
         problems.append(Problem(file, max(len(lines), 1), 1, "", "need at least two actors"))
     if problems:
         raise ScenarioError(problems)
+    import numpy as np  # here, not at the top: ``negsim validate`` never needs numpy
+
     capability, position, salience = np.array(values, dtype=np.float64).T
     salience = salience / 100
     for array in (capability, position, salience):
