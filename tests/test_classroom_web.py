@@ -13,9 +13,11 @@ from classroom_server import classroom_folder
 from fastapi.testclient import TestClient
 
 from sim.analysis.montecarlo import simulate_run
+from sim.classroom.replay import GroupState
 from sim.classroom.session import Classroom
 from sim.classroom.store import Store
 from sim.classroom.web import create_app
+from sim.engine.policy import ProposalView
 
 
 class Class:
@@ -37,7 +39,7 @@ class Class:
                 assert reply.status_code == 303
                 self.seats[group.number, seat.actor] = reply.headers["location"].split("/")[-1]
 
-    def state(self, group: int = 1):  # type: ignore[no-untyped-def]
+    def state(self, group: int = 1) -> GroupState:
         session = self.store.session(self.session.id)
         assert session is not None
         row = self.store.groups(session)[group - 1]
@@ -51,7 +53,7 @@ class Class:
 
     def move(self, token: str, number: int, **fields: str) -> int:
         data = {"number": str(number), **fields}
-        return self.client.post(f"/seat/{token}/move", data=data).status_code
+        return int(self.client.post(f"/seat/{token}/move", data=data).status_code)
 
     def moves(self) -> int:
         return sum(len(self.store.moves(g)) for g in self.store.groups(self.session))
@@ -117,7 +119,7 @@ def test_an_illegal_move_is_refused_with_its_reason_and_changes_nothing(room: Cl
     while True:
         token, number = room.pending_seat()
         view = room.state().pending.view  # type: ignore[union-attr]
-        if type(view).__name__ == "ProposalView":
+        if isinstance(view, ProposalView):
             break
         assert room.move(token, number, move="model") == 303
     before = room.moves()
