@@ -89,6 +89,7 @@ def status(page: Page) -> str:
 
 def decide(page: Page, own: bool) -> str:
     """Make the pending decision: the student's own move when *own*, else the model's."""
+    page.wait_for_selector("#decision-form")
     if page.locator("table.asks").count():
         if own:
             page.locator("table.asks input").first.fill("45")

@@ -206,12 +206,12 @@ def test_an_injected_shock_fires_after_the_pending_turn_and_only_once(room: Clas
 def test_the_debrief_and_transcripts_cover_every_seat_decision(room: Class) -> None:
     for _ in range(3):
         token, number = room.pending_seat()
-        assert room.move(token, number, move="none") == 303
+        assert room.move(token, number, move="model") == 303
     debrief = room.client.get(f"/debrief/{room.session.instructor_token}")
     assert debrief.status_code == 200 and "side-by-side" in debrief.text
     csv = room.client.get(f"/debrief/{room.session.join_token}/transcript.csv").text
     seat_rows = [line for line in csv.splitlines() if re.match(r"1,[1-9]", line)]
     assert len(seat_rows) == 3
     data = room.client.get(f"/debrief/{room.session.instructor_token}/transcript.json").json()
-    assert data["groups"][0]["transcript"][0]["by"] in ("seat", "model")
+    assert data["groups"][0]["transcript"][0]["by"] in ("seat", "seat→model", "model")
     assert room.client.get("/debrief/nobody/transcript.csv").status_code == 404

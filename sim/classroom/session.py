@@ -135,10 +135,11 @@ class Classroom:
         if found is not None:
             session = found[0]
             groups = self.store.groups(session)
+            marks = [session.phase.value, "mc" if self.store.distribution(session.id) else ""]
         else:
             session, group, _ = self.seat(token)
             groups = [group]
-        marks = [session.phase.value, "mc" if self.store.distribution(session.id) else ""]
+            marks = [session.phase.value]
         for g in groups:
             seats = self.store.seats(g)
             marks.append(
