@@ -13,12 +13,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sim.analysis.backtest import Backtest as Backtest
+    from sim.analysis.backtest import backtest as backtest
     from sim.analysis.comparison import Comparison as Comparison
     from sim.analysis.comparison import compare as compare
     from sim.analysis.comparison import compare_scenarios as compare_scenarios
     from sim.analysis.forecast import forecast as forecast
     from sim.analysis.montecarlo import simulate as simulate
     from sim.analysis.results import Results as Results
+    from sim.analysis.sensitivity import Sensitivity as Sensitivity
+    from sim.analysis.sensitivity import sensitivity as sensitivity
     from sim.engine.record import RunRecord as RunRecord
     from sim.errors import NegsimError as NegsimError
     from sim.errors import ScenarioError as ScenarioError
@@ -30,12 +34,16 @@ if TYPE_CHECKING:
     from sim.scenario.loader import load_scenario as load_scenario
 
 _HOMES = {
+    "Backtest": "sim.analysis.backtest",
+    "backtest": "sim.analysis.backtest",
     "Comparison": "sim.analysis.comparison",
     "compare": "sim.analysis.comparison",
     "compare_scenarios": "sim.analysis.comparison",
     "forecast": "sim.analysis.forecast",
     "simulate": "sim.analysis.montecarlo",
     "Results": "sim.analysis.results",
+    "Sensitivity": "sim.analysis.sensitivity",
+    "sensitivity": "sim.analysis.sensitivity",
     "RunRecord": "sim.engine.record",
     "NegsimError": "sim.errors",
     "ScenarioError": "sim.errors",
@@ -49,19 +57,23 @@ _HOMES = {
 """Each public name and the module it lives in."""
 
 __all__ = [
+    "Backtest",
     "Comparison",
     "NegsimError",
     "Results",
     "RunRecord",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
     "SimulationError",
+    "backtest",
     "compare",
     "compare_scenarios",
     "forecast",
     "format_table",
     "load_scenario",
     "read_bdm_csv",
+    "sensitivity",
     "simulate",
     "write_report",
 ]

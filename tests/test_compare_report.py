@@ -167,3 +167,17 @@ def test_run_compare_and_forecast_pages_share_one_shell(
         assert page.count("plotly.js v") == 1
         assert "<nav><ul>" in page
     assert '<section id="section-forecast-0">' in forecast_page
+
+
+def test_the_page_counts_the_runs_that_changed_class(comparison: Comparison) -> None:
+    page = render_compare_report(comparison)
+    moves = comparison.transitions(1)
+    table = page[page.index('id="transitions-1"') :]
+    table = table[: table.index("</table>")]
+    for row in moves.counts:
+        for count in row:
+            assert f">{count}</td>" in table
+    assert f"{moves.moved} of {moves.runs} runs ended in another primary class" in page
+    assert compare_report_data(comparison)["transitions"][0][1][1:] == [
+        str(n) for n in moves.counts[0]
+    ]

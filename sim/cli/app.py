@@ -44,6 +44,11 @@ COMMANDS = {
         "forecast_command",
         "Run Bueno de Mesquita's expected-utility model (docs/model.md, bdm.md) deterministically.",
     ),
+    "backtest": Command(
+        "sim.cli.backtest_command",
+        "backtest",
+        "Score the models against recorded negotiation outcomes (DEU layout).",
+    ),
     "handout": Command(
         "sim.cli.handout_command",
         "handout",
@@ -58,6 +63,11 @@ COMMANDS = {
         "sim.cli.classroom_command",
         "classroom",
         "Serve a class session: the instructor's page, the students' seats, the debrief.",
+    ),
+    "sensitivity": Command(
+        "sim.cli.sensitivity_command",
+        "sensitivity_command",
+        "Rank a scenario's uncertain inputs by their influence on its outcomes; find a PRIM box.",
     ),
     "validate": Command(
         "sim.cli.scenario_commands",

@@ -77,7 +77,7 @@ def compare(
                 raise NegsimError(f"{path}: already exists; choose another path or pass --force")
         comparison = compare_with_progress(load_scenarios(scenarios), runs, seed, workers)
         out = console()
-        sys.stdout.write(format_comparison(comparison, out.width if out.is_terminal else 100))
+        sys.stdout.write(format_comparison(comparison, out.width))
         report = write_compare_report(comparison, output, force=force)
         console().print(f"report: {report}")
         if json is not None:

@@ -18,6 +18,7 @@ from rich.text import Text
 from sim.analysis.drivers import Driver, driver_number, driver_reading, explain_outcome
 from sim.analysis.story import EntryKind, RunStory, TimelineEntry, explain_run
 from sim.cli.common import Runs, Seed, console, run_progress, user_errors_exit_2
+from sim.engine.reachability import structural_zeros
 from sim.errors import NegsimError
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
@@ -170,6 +171,7 @@ def _print_story(out: Console, scenario: Scenario, story: RunStory) -> None:
 def _print_drivers(
     out: Console,
     scenario: Scenario,
+    path: Path,
     outcome: str,
     runs: int,
     seed: int,
@@ -190,9 +192,9 @@ def _print_drivers(
         title_justify="left",
         box=box.SIMPLE_HEAD,
         caption="* the 95 % interval of the difference excludes zero. Shares: Newcombe's "
-        "interval; means: Welch's. Ranked by the difference over the feature's spread. A "
-        "meeting's features count only the runs still going on its date (“in force at the end”: "
-        "only runs that saw the whole calendar).",
+        "interval; means: Welch's. Ranked by the difference over the input's spread. Only the "
+        "runs' inputs are compared (causes, not consequences), never one the outcome's own "
+        "condition names; a shock's day counts only in runs where it was drawn to fire.",
         caption_justify="left",
     )
     table.add_column("#", justify="right")
@@ -200,6 +202,7 @@ def _print_drivers(
     for name in ("with", "without", "difference", "95 % interval"):
         table.add_column(name, justify="right")
     table.add_column("")
+    table.add_column("e.g. runs", justify="right")
     for rank, d in enumerate(drivers, 1):
         table.add_row(
             str(rank),
@@ -209,9 +212,20 @@ def _print_drivers(
             driver_number(d, d.difference, signed=True) + (" pts" if d.kind == "share" else ""),
             f"{driver_number(d, d.low, True)} to {driver_number(d, d.high, True)}",
             "*" if d.excludes_zero else "",
+            ", ".join(str(r) for r in d.examples),
         )
     out.print(table)
     out.print(Text(driver_reading(drivers[0], label, runs)), soft_wrap=not out.is_terminal)
+    first = drivers[0]
+    if first.examples:
+        runs_text = ", ".join(str(r) for r in first.examples)
+        out.print(
+            Text(
+                f"e.g. runs {runs_text} — try `negsim explain {path} "
+                f"--run {first.examples[0]} --seed {seed}`"
+            ),
+            soft_wrap=not out.is_terminal,
+        )
 
 
 def _drivers_with_progress(
@@ -250,5 +264,10 @@ def explain(
         if run is not None:
             _print_story(out, loaded, explain_run(loaded, run, seed))
         elif outcome is not None:
+            zeros = structural_zeros(loaded)
+            label = _labels(loaded).get(outcome)
+            if label is not None and outcome in zeros:
+                out.print(Text(f"“{label}” ({outcome}) cannot occur: {zeros[outcome]}"))
+                return
             count, drivers = _drivers_with_progress(loaded, outcome, runs, seed, top)
-            _print_drivers(out, loaded, outcome, runs, seed, count, drivers)
+            _print_drivers(out, loaded, scenario, outcome, runs, seed, count, drivers)

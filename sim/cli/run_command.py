@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
+from sim.analysis.export import write_export
 from sim.analysis.montecarlo import simulate
 from sim.analysis.results import Results
 from sim.cli.common import Runs, Seed, Workers, console, run_progress, user_errors_exit_2
 from sim.errors import NegsimError
-from sim.files import write_output
 from sim.report.summary import format_table
 from sim.scenario.loader import load_scenario
 
@@ -41,7 +41,11 @@ def run(
         typer.Option(help="HTML report path (default: reports/<scenario-id>.html, never reused)."),
     ] = None,
     export: Annotated[
-        Path | None, typer.Option(help="Also write the per-run table as CSV to this path.")
+        Path | None,
+        typer.Option(
+            help="Also write the per-run table (inputs and outcomes) to this path: Parquet for "
+            "*.parquet (needs pyarrow), else CSV."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
 ) -> None:
@@ -54,9 +58,9 @@ def run(
                 raise NegsimError(f"{path}: already exists; choose another path or pass --force")
         results = simulate_with_progress(scenario, runs, seed, workers)
         out = console()
-        sys.stdout.write(format_table(results, max(100, out.width) if out.is_terminal else 100))
+        sys.stdout.write(format_table(results, out.width))
         report = write_report(results, output, force=force)
         console().print(f"report: {report}")
         if export is not None:
-            path = write_output(export, export, results.to_csv(), force=force)
+            path = write_export(results, export, force=force)
             console().print(f"per-run table: {path}")

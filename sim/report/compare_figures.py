@@ -84,7 +84,7 @@ def primary_comparison_figure(comparison: Comparison) -> go.Figure:
 
 
 def difference_figure(comparison: Comparison) -> go.Figure:
-    """Each later scenario's difference from the first, per outcome, with Newcombe intervals.
+    """Each later scenario's difference from the first, per outcome, with paired 95 % intervals.
 
     A filled marker is a difference whose 95 % interval excludes zero; an open one does not.
     """
@@ -121,7 +121,7 @@ def difference_figure(comparison: Comparison) -> go.Figure:
     figure.add_vline(x=0, line_color="black", line_width=1)
     first = escape(comparison.names[0])
     figure.update_layout(
-        title=f"Difference from {first} in share of runs, with 95 % Newcombe intervals",
+        title=f"Difference from {first} in share of runs, with 95 % paired intervals",
         template=TEMPLATE,
         scattermode="group",
         xaxis={"tickformat": "+.0%", "title": f"share in the scenario − share in {first}"},
