@@ -71,11 +71,21 @@ def _example(view: DemandView, arrays: ScenarioArrays) -> str:
     return f"{arrays.actor_ids[target]} {arrays.issue_ids[view.issues[0]]} 50"
 
 
-def asks_text(demands: tuple[Demand, ...], arrays: ScenarioArrays) -> str:
-    """The canonical move text of *demands* (``none`` for no demand)."""
+def _number(value: float, digits: int | None) -> str:
+    if digits is not None:
+        return f"{value:.{digits}f}"
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
+def asks_text(
+    demands: tuple[Demand, ...], arrays: ScenarioArrays, digits: int | None = None
+) -> str:
+    """The move text of *demands* (``none`` for no demand): exact, or rounded to *digits*."""
     if not demands:
         return "none"
     return "; ".join(
-        f"ask {arrays.actor_ids[d.target]} {arrays.issue_ids[d.issue]} {d.position!r}"
+        f"ask {arrays.actor_ids[d.target]} {arrays.issue_ids[d.issue]} "
+        f"{_number(d.position, digits)}"
         for d in demands
     )

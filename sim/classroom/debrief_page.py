@@ -20,7 +20,12 @@ def _side_by_side(results: list[GroupResult], humans: tuple[str, ...]) -> str:
     head = "".join(f"<th>Group {r.number}</th>" for r in results) + "<th>model, same run</th>"
     rows = [
         "<tr><td>state</td>"
-        + "".join(f"<td>{'finished' if r.state.finished else 'unfinished'}</td>" for r in results)
+        + "".join(
+            "<td>finished</td>"
+            if r.state.finished or r.state.pending is None
+            else f"<td>unfinished: the model plays on from decision {r.state.pending.number}</td>"
+            for r in results
+        )
         + "<td>—</td></tr>",
         "<tr><td>primary class</td>"
         + "".join(f"<td><b>{esc(labels[r.primary])}</b></td>" for r in results)
