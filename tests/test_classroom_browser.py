@@ -143,10 +143,11 @@ def test_two_students_play_a_group_to_the_end_and_the_debrief_marks_it(
     assert "Answers to your proposals" in north.inner_text("#reply")
     done = play_to_the_end([north, south])
     assert done.get("proposal", 0) >= 1 and done.get("answer", 0) >= 1
+    assert "Your score" in status(south)
     shoot(south, "seat-over")
     teacher.goto(server.teach)
     teacher.click("text=End and open the debrief")
-    teacher.wait_for_selector("#debrief-outcomes .plot-container")
+    teacher.wait_for_selector("#debrief-outcomes .plot-container", timeout=3 * WAIT)
     shoot(teacher, "debrief")
     names = teacher.evaluate(
         "() => document.getElementById('debrief-outcomes').data.map(t => t.name)"

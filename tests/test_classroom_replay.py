@@ -116,7 +116,7 @@ def test_every_move_gets_a_reply_and_the_story_names_it(tiny_path: Path) -> None
 def test_the_sessions_distribution_is_negsim_runs(tiny_path: Path) -> None:
     scenario = load_scenario(tiny_path)
     distribution = model_distribution(str(tiny_path), seed=7, runs=40)
-    results = simulate(scenario, runs=40, seed=7)
+    results = simulate(scenario, runs=40, seed=7, keep_runs=True)
     for k, primary in enumerate(distribution.primary_ids):
         assert distribution.primary_counts[k] == int((results.table.primary == k).sum()), primary
     assert all(len(row) == 40 for row in distribution.utilities)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.analysis.montecarlo import simulate_run
 from sim.analysis.story import KIND_WHY, waypoint_label
 from sim.classroom.brief import Point, RoleBrief
 from sim.classroom.moves import accept_position, answer_text
 from sim.classroom.narrative import date_of, ladder_level, reply, story
 from sim.classroom.replay import GroupState, Turn
+from sim.classroom.score import settlement_utilities
 from sim.classroom.shell import button_form, esc, page
 from sim.classroom.store import GroupRow, Phase, SeatRow, SessionRow
 from sim.engine.policy import DemandView, EscalationView, ProposalView
@@ -223,6 +225,18 @@ def decision_html(ctx: SeatContext, turn: Turn) -> str:
     return _ladder_form(ctx, turn.view, action, number)
 
 
+def score_line(state: GroupState, me: int) -> str:
+    """The seat's settlement utility beside the model's play of the same run."""
+    t = state.table
+    _, model = simulate_run(t.arrays, t.seed, t.run_index)
+    mine = settlement_utilities(state.record, t.arrays, state.parameters)[me]
+    theirs = settlement_utilities(model, t.arrays, state.parameters)[me]
+    return (
+        f"Your score: the settlement is worth {mine:.3f} to you; with the model in every seat, "
+        f"{theirs:.3f} ({mine - theirs:+.3f}). The debrief compares the groups."
+    )
+
+
 def _where(state: GroupState, turn: Turn) -> str:
     s, a = state.table.scenario, state.table.arrays
     view = turn.view
@@ -244,7 +258,10 @@ def seat_page(ctx: SeatContext) -> str:
     elif ctx.session.phase is Phase.ENDED:
         status = '<div class="status wait">The session has ended: see the debrief.</div>'
     elif turn is None:
-        status = '<div class="status wait" id="status">The game is over for your group.</div>'
+        status = (
+            '<div class="status wait" id="status">The game is over for your group. '
+            f"{esc(score_line(state, me))}</div>"
+        )
     elif turn.actor == me and not seat.released:
         status = (
             f'<div class="status turn" id="status">Your move: decision {turn.number}, '

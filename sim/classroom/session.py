@@ -86,6 +86,10 @@ class Classroom:
             self._scenarios[relative] = load_scenario(scenario_inside(self.root, relative))
         return self._scenarios[relative]
 
+    def warm_up(self, relative: str) -> None:
+        """Load *relative* and play one model run of it, so the first page need not compile."""
+        advance(new_table(self.scenario(relative), 0, 0, ()), [])
+
     def table(self, session: SessionRow) -> Table:
         """What every group of *session* plays."""
         scenario = self.scenario(session.scenario)
@@ -286,7 +290,10 @@ class Classroom:
         if session.id in self._runs or self.store.distribution(session.id) is not None:
             return
         if self._pool is None:
-            context = multiprocessing.get_context("spawn")
+            # fork where there is one: the worker inherits the loaded scenario and the compiled
+            # kernels (see warm_up) instead of importing and compiling them again
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
         path = str(scenario_inside(self.root, session.scenario))
         future = self._pool.submit(model_distribution, path, session.seed, session.runs)

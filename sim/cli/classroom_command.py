@@ -58,7 +58,7 @@ def classroom(
         root = Path.cwd().resolve()
         relative = _relative(scenario, root)
         classroom = Classroom(Store(db), root)
-        classroom.scenario(relative)  # a bad scenario exits 2 before the server starts
+        classroom.warm_up(relative)  # a bad scenario exits 2 before the server starts
         session = None if new else classroom.store.latest_session(relative)
         if session is None:
             session = classroom.store.new_session(relative, seed, runs)
