@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from sim.errors import NegsimError
 
@@ -27,16 +30,29 @@ def atomic_write(path: Path, data: str | bytes, *, overwrite: bool = False) -> P
     Why: a crash or an interrupt never leaves a half-written report, and an existing file is
     replaced only when *overwrite* is true.
     """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_stream(path, overwrite=overwrite) as handle:
+        handle.buffer.write(payload)
+    return Path(path)
+
+
+@contextmanager
+def atomic_stream(path: Path, *, overwrite: bool = False) -> Iterator[TextIO]:
+    """A text file written as a stream into a temporary file beside *path*, renamed at the end.
+
+    Why: a large output (the per-run export of a million runs) is written while it is made and
+    never held in memory, yet an error or an interrupt before the end leaves nothing behind, and
+    an existing file is replaced only when *overwrite* is true.
+    """
     path = Path(path)
     if path.exists() and not overwrite:
         raise NegsimError(f"{path}: already exists; choose another path or pass --force")
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:
@@ -52,7 +68,6 @@ def atomic_write(path: Path, data: str | bytes, *, overwrite: bool = False) -> P
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
 def write_output(path: Path | None, default: Path, data: str | bytes, *, force: bool) -> Path:

@@ -23,7 +23,7 @@ from sim.scenario.loader import load_scenario
 
 
 def test_a_scenario_compared_with_itself_differs_by_zero_on_every_outcome(tiny_path: Path) -> None:
-    results = simulate(load_scenario(tiny_path), runs=200, seed=2)
+    results = simulate(load_scenario(tiny_path), runs=200, seed=2, keep_runs=True)
     comparison = compare([results, results])
     for outcome in comparison.shared + comparison.shared_primary:
         diff = comparison.difference(outcome, 1)
@@ -43,7 +43,12 @@ def test_newcombe_interval_matches_the_published_example() -> None:
 def test_comparing_runs_of_different_lengths_is_refused(tiny_path: Path) -> None:
     scenario = load_scenario(tiny_path)
     with pytest.raises(SimulationError):
-        compare([simulate(scenario, runs=50, seed=1), simulate(scenario, runs=60, seed=1)])
+        compare(
+            [
+                simulate(scenario, runs=50, seed=1, keep_runs=True),
+                simulate(scenario, runs=60, seed=1, keep_runs=True),
+            ]
+        )
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +61,7 @@ def test_compare_scenarios_equals_comparing_their_results_at_the_same_seed(
     pair: tuple[Scenario, Scenario],
 ) -> None:
     direct = compare_scenarios(pair, runs=60, seed=4)
-    by_hand = compare([simulate(s, runs=60, seed=4) for s in pair])
+    by_hand = compare([simulate(s, runs=60, seed=4, keep_runs=True) for s in pair])
     assert direct.to_json() == by_hand.to_json()
     assert [(r.runs, r.seed) for r in direct.results] == [(60, 4), (60, 4)]
 
@@ -88,14 +93,14 @@ def test_different_outcome_sets_are_compared_on_the_shared_ones(
 
 
 def test_repeated_scenarios_get_numbered_names(tiny_path: Path) -> None:
-    results = simulate(load_scenario(tiny_path), runs=10, seed=0)
+    results = simulate(load_scenario(tiny_path), runs=10, seed=0, keep_runs=True)
     comparison = compare([results, results, results])
     assert comparison.names == ("tiny", "tiny (2)", "tiny (3)")
     assert comparison.scenario_ids == ("tiny", "tiny", "tiny")
 
 
 def test_an_issue_missing_from_one_scenario_is_not_shared(tiny_path: Path) -> None:
-    results = simulate(load_scenario(tiny_path), runs=10, seed=0)
+    results = simulate(load_scenario(tiny_path), runs=10, seed=0, keep_runs=True)
     s = results.scenario
     without_toll = dataclasses.replace(
         results, scenario=s.model_copy(update={"issues": s.issues[1:]})
@@ -145,7 +150,7 @@ def test_a_paired_interval_holds_its_difference_and_stays_in_range(
 
 
 def test_a_scenario_compared_with_itself_moves_no_run(tiny_path: Path) -> None:
-    results = simulate(load_scenario(tiny_path), runs=120, seed=2)
+    results = simulate(load_scenario(tiny_path), runs=120, seed=2, keep_runs=True)
     comparison = compare([results, results])
     moves = comparison.transitions(1)
     assert moves.moved == 0 and moves.moves() == []

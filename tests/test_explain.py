@@ -44,7 +44,7 @@ def test_explain_run_reports_the_outcomes_and_peak_that_simulate_recorded(
     fixture: str, runs: int, request: pytest.FixtureRequest
 ) -> None:
     scenario = load_scenario(request.getfixturevalue(fixture))
-    results = simulate(scenario, runs=runs, seed=5, workers=1)
+    results = simulate(scenario, runs=runs, seed=5, workers=1, keep_runs=True)
     rungs = [r.id for r in scenario.escalation.ladder] if scenario.escalation else ["-"]
     for k in range(runs):
         story = explain_run(scenario, k, seed=5)
@@ -60,7 +60,7 @@ def test_explain_run_cli_prints_the_same_outcomes_and_peak_as_simulate(
     flagship_path: Path,
 ) -> None:
     scenario = load_scenario(flagship_path)
-    results = simulate(scenario, runs=6, seed=2, workers=1)
+    results = simulate(scenario, runs=6, seed=2, workers=1, keep_runs=True)
     rungs = [r.id for r in scenario.escalation.ladder] if scenario.escalation else []
     for k in range(6):
         result = runner.invoke(app, ["explain", str(flagship_path), "--run", str(k), "--seed", "2"])

@@ -30,7 +30,7 @@ def _scenario_with_every_kind_of_draw() -> dict[str, Any]:
 
 def test_every_sampled_quantity_is_a_column_of_the_export_named_by_its_id_path() -> None:
     scenario = scenario_from_data(_scenario_with_every_kind_of_draw())
-    results = simulate(scenario, runs=40, seed=4, input_points=0)
+    results = simulate(scenario, runs=40, seed=4, input_points=0, keep_runs=True)
     rows = list(csv.DictReader(io.StringIO(results.to_csv())))
     header = list(rows[0])
     expected = [
@@ -59,7 +59,7 @@ def test_every_sampled_quantity_is_a_column_of_the_export_named_by_its_id_path()
 
 def test_a_column_that_varies_in_the_scenario_varies_in_the_export() -> None:
     scenario = scenario_from_data(_scenario_with_every_kind_of_draw())
-    results = simulate(scenario, runs=60, seed=4, input_points=0)
+    results = simulate(scenario, runs=60, seed=4, input_points=0, keep_runs=True)
     assert np.all(results.table.inputs.std(axis=0) > 0)
     assert np.all(results.table.draws.std(axis=0) > 0)
 
@@ -67,7 +67,11 @@ def test_a_column_that_varies_in_the_scenario_varies_in_the_export() -> None:
 def test_a_parquet_export_holds_the_csv_s_columns_and_values(tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     results = simulate(
-        scenario_from_data(_scenario_with_every_kind_of_draw()), runs=30, seed=4, input_points=0
+        scenario_from_data(_scenario_with_every_kind_of_draw()),
+        runs=30,
+        seed=4,
+        input_points=0,
+        keep_runs=True,
     )
     path = write_export(results, tmp_path / "runs.parquet")
     table = pq.read_table(path).to_pydict()
@@ -79,6 +83,8 @@ def test_a_parquet_export_holds_the_csv_s_columns_and_values(tmp_path: Path) -> 
 
 
 def test_a_csv_export_is_the_per_run_table(tmp_path: Path) -> None:
-    results = simulate(scenario_from_data(tiny_data()), runs=10, seed=4, input_points=0)
+    results = simulate(
+        scenario_from_data(tiny_data()), runs=10, seed=4, input_points=0, keep_runs=True
+    )
     path = write_export(results, tmp_path / "runs.csv")
     assert path.read_text(encoding="utf-8") == results.to_csv()

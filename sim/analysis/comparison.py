@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -311,6 +312,8 @@ def compare_scenarios(
     seed: int = 0,
     workers: int = 1,
     progress: ScenarioProgress | None = None,
+    *,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Simulate each scenario with the same runs and seed, then :func:`compare` the results.
 
@@ -323,6 +326,7 @@ def compare_scenarios(
         seed: root seed shared by every scenario.
         workers: worker processes (0 = one per CPU); results do not depend on it.
         progress: optional callback with a scenario's index and its runs finished so far.
+        executor: where the runs execute instead of a local pool (see :func:`simulate`).
 
     Raises:
         SimulationError: with fewer than two scenarios, or a bad run count or seed.
@@ -332,7 +336,18 @@ def compare_scenarios(
     results = []
     for index, scenario in enumerate(scenarios):
         report = None if progress is None else _progress_of(progress, index)
-        results.append(simulate(scenario, runs=runs, seed=seed, workers=workers, progress=report))
+        # Paired differences and transitions need each run's classes: keep the rows.
+        results.append(
+            simulate(
+                scenario,
+                runs=runs,
+                seed=seed,
+                workers=workers,
+                progress=report,
+                executor=executor,
+                keep_runs=True,
+            )
+        )
     return compare(results)
 
 

@@ -72,7 +72,11 @@ def parquet_bytes(results: Results) -> bytes:
 
 
 def write_export(results: Results, path: Path, *, force: bool = False) -> Path:
-    """Write the per-run table to *path*: Parquet for ``.parquet``, CSV for anything else."""
+    """Write the per-run table to *path*: Parquet for ``.parquet``, CSV for anything else.
+
+    Needs the kept rows (``simulate(..., keep_runs=True)``); ``negsim run --export runs.csv``
+    streams the CSV instead, with ``simulate(..., export=stream)``.
+    """
     if path.suffix.lower() == ".parquet":
         return write_output(path, path, parquet_bytes(results), force=force)
     return write_output(path, path, results.to_csv(), force=force)

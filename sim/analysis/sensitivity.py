@@ -271,6 +271,7 @@ def sensitivity(
             workers=workers,
             progress=report("discovery runs", discovery_runs),
             input_points=0,
+            keep_runs=True,  # PRIM needs every run's inputs and outcome
         )
         outcome_ids = [o.id for o in scenario.outcomes]
         if focus in outcome_ids:

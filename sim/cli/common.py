@@ -22,6 +22,22 @@ Seed = Annotated[int, typer.Option(min=0, help="Root seed: the same seed gives t
 Workers = Annotated[
     int, typer.Option(min=0, help="Worker processes (0: one per CPU); results do not depend on it.")
 ]
+ExecutorSpec = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="Where runs execute: 'local' (a pool of --workers processes) or 'dask://HOST:PORT' "
+        "(a Dask scheduler; pip install 'negsim[dask]'). Results do not depend on it.",
+    ),
+]
+ChunkSize = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Runs per task sent to a worker (default: from runs and workers); results do not "
+        "depend on it.",
+    ),
+]
 
 
 def console() -> Console:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sim.analysis.comparison import Comparison, compare_scenarios
-from sim.cli.common import Runs, Seed, Workers, console, run_progress, user_errors_exit_2
+from sim.analysis.executors import open_executor
+from sim.cli.common import (
+    ExecutorSpec,
+    Runs,
+    Seed,
+    Workers,
+    console,
+    run_progress,
+    user_errors_exit_2,
+)
 from sim.errors import NegsimError, Problem, ScenarioError
 from sim.files import write_output
 from sim.report.compare_summary import format_comparison
@@ -33,7 +43,11 @@ def load_scenarios(paths: Sequence[Path]) -> list[Scenario]:
 
 
 def compare_with_progress(
-    scenarios: Sequence[Scenario], runs: int, seed: int, workers: int
+    scenarios: Sequence[Scenario],
+    runs: int,
+    seed: int,
+    workers: int,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Simulate and compare, with one progress bar per scenario on stderr when it is a terminal."""
     with run_progress() as bar:
@@ -44,6 +58,7 @@ def compare_with_progress(
             seed=seed,
             workers=workers,
             progress=lambda index, done: bar.update(tasks[index], completed=done),
+            executor=executor,
         )
 
 
@@ -65,6 +80,7 @@ def compare(
         Path | None, typer.Option(help="Also write the comparison as JSON to this path.")
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+    executor: ExecutorSpec = "local",
 ) -> None:
     """Simulate scenarios with the same runs and seed and report how their outcomes differ."""
     from sim.report.compare import write_compare_report  # plotly: imported only when used
@@ -75,7 +91,9 @@ def compare(
         for path in (output, json):
             if path is not None and path.exists() and not force:
                 raise NegsimError(f"{path}: already exists; choose another path or pass --force")
-        comparison = compare_with_progress(load_scenarios(scenarios), runs, seed, workers)
+        loaded = load_scenarios(scenarios)
+        with open_executor(executor) as pool:
+            comparison = compare_with_progress(loaded, runs, seed, workers, pool)
         out = console()
         sys.stdout.write(format_comparison(comparison, out.width))
         report = write_compare_report(comparison, output, force=force)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.errors import Problem, ScenarioError
+from sim.scenario.textfile import read_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -77,16 +78,7 @@ def read_bdm_csv(path: str | Path) -> BdmData:
             not numbers, out of range (capability ≥ 0, salience 0–100) or repeat an actor.
     """
     file = str(path)
-    try:
-        data = Path(path).read_bytes()
-        text = data.decode("utf-8-sig")
-    except OSError as error:
-        raise ScenarioError.single(file, f"cannot read the file: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        at_line = data.count(b"\n", 0, error.start) + 1
-        at_column = error.start - data.rfind(b"\n", 0, error.start)
-        raise ScenarioError.single(file, "not UTF-8 text", at_line, at_column) from None
-    lines = text.splitlines()
+    lines = read_text(path).splitlines()
     order = _header(file, lines[0] if lines else "")
     problems: list[Problem] = []
     seen: dict[str, int] = {}
