@@ -56,45 +56,39 @@ def share_rows(
 def escalation_rows(results: Results) -> Rows:
     """Per rung: the runs whose peak it was and the runs that ended on it, with shares."""
     ladder = results.scenario.escalation.ladder if results.scenario.escalation else ()
-    peaks = np.bincount(results.table.peak_level, minlength=len(ladder))
-    finals = np.bincount(results.table.final_level, minlength=len(ladder))
+    tally = results.tally
     rows = [
         [
             rung.label,
             f"{int(p)} ({_pct(int(p) / results.runs)})",
             f"{int(f)} ({_pct(int(f) / results.runs)})",
         ]
-        for rung, p, f in zip(ladder, peaks, finals, strict=False)
+        for rung, p, f in zip(ladder, tally.peak_level, tally.final_level, strict=False)
     ]
     return ["rung", "runs peaking here", "runs ending here"], rows
 
 
 def issue_rows(results: Results, issue: int) -> Rows:
-    """Per form of agreement (and none): runs, share with interval, mean position (10–90 %)."""
-    positions = results.table.agreement_position[:, issue].astype(np.float64)
-    forms = results.table.agreement_form[:, issue]
-    rows = []
-    for f, name in [*enumerate(FORMS), (-1, "no agreement")]:
-        chosen = forms == f
-        count = int(chosen.sum())
-        where = "—"
-        if f >= 0 and count:
-            values = positions[chosen]
-            p10, p90 = np.percentile(values, [10, 90])
-            where = f"{values.mean():.1f} ({p10:.1f}–{p90:.1f})"
+    """Per form of agreement (and none): runs, share with interval; mean position (10–90 %)."""
+    tally = results.tally
+    forms = [int(n) for n in tally.form_counts(issue)]
+    rows = [
+        [name, str(n), _pct(n / results.runs), _interval(n, results.runs)]
+        for name, n in [
+            *zip(FORMS, forms, strict=True),
+            ("no agreement", results.runs - sum(forms)),
+        ]
+    ]
+    mean = tally.mean_position(issue)
+    if mean is not None:
+        p10, p90 = tally.percentiles(issue, [10, 90])
         rows.append(
-            [
-                name,
-                str(count),
-                _pct(count / results.runs),
-                _interval(count, results.runs),
-                where,
-            ]
+            ["agreed position: mean (10–90 %)", "", "", f"{mean:.1f} ({p10:.1f}–{p90:.1f})"]
         )
     base = results.baselines.get(results.scenario.issues[issue].id, {})
     for key, value in base.items():
-        rows.append([f"baseline: {BASELINE_NAMES.get(key, key)}", "", "", "", f"{value:.1f}"])
-    return ["agreement", "runs", "share", "95 % interval", "position: mean (10–90 %)"], rows
+        rows.append([f"baseline: {BASELINE_NAMES.get(key, key)}", "", "", f"{value:.1f}"])
+    return ["agreement", "runs", "share", "95 % interval"], rows
 
 
 def redline_rows(results: Results, issue: int) -> Rows:
@@ -118,14 +112,16 @@ def redline_rows(results: Results, issue: int) -> Rows:
 
 
 def convergence_rows(results: Results) -> Rows:
-    """Each outcome's share after a tenth, half and all of the runs."""
-    marks = sorted({max(1, results.runs // 10), max(1, results.runs // 2), results.runs})
-    cumulative = np.cumsum(results.table.outcomes, axis=0, dtype=np.int64)
+    """Each outcome's share among the first runs, at a few of the recorded run counts."""
+    marks, shares = results.convergence()
+    last = len(marks) - 1
+    wanted = (results.runs // 10, results.runs // 2)
+    picks = sorted({*(min(int(np.searchsorted(marks, w)), last) for w in wanted), last})
     rows = [
-        [o.label, *(_pct(cumulative[m - 1, k] / m) for m in marks)]
+        [o.label, *(_pct(float(shares[i, k])) for i in picks)]
         for k, o in enumerate(results.scenario.outcomes)
     ]
-    return ["outcome", *(f"after {m} runs" for m in marks)], rows
+    return ["outcome", *(f"after {int(marks[i])} runs" for i in picks)], rows
 
 
 def report_tables(results: Results) -> dict[str, Rows]:
