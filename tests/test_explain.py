@@ -15,6 +15,7 @@ from sim.analysis.montecarlo import simulate, simulate_run
 from sim.analysis.story import EntryKind, RunStory, explain_run
 from sim.cli import app
 from sim.engine.outcomes import classify, outcome_rules
+from sim.engine.record import Reason
 from sim.engine.sampling import compile_scenario
 from sim.errors import SimulationError
 from sim.scenario.format import Scenario
@@ -191,7 +192,10 @@ def test_a_meeting_counts_only_in_runs_that_lasted_until_it(flagship_path: Path)
         _, record = simulate_run(arrays, 0, run)
         if record.end_day < arrays.venue_day[madrid]:
             continue
-        blocked = any(b.venue == madrid and b.issue == issue for b in record.blocked)
+        blocked = any(
+            b.venue == madrid and b.issue == issue and b.reason is not Reason.NOT_CONVERGED
+            for b in record.blocked
+        )
         hit = rules.primary_ids[classify(record, rules)[1]] == "war"
         (war if hit else other).append(blocked)
     assert driver.with_outcome == pytest.approx(sum(war) / len(war))

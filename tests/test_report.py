@@ -211,6 +211,7 @@ def test_report_and_summary_read_only_results_and_the_scenario() -> None:
     ]
     allowed = {
         "sim.analysis.results",
+        "sim.analysis.stamp",
         "sim.scenario.format",
         "sim.files",
         "sim.errors",

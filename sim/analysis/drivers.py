@@ -15,9 +15,9 @@ import numpy.typing as npt
 from sim.analysis.comparison import newcombe_difference
 from sim.analysis.montecarlo import Progress, simulate_run
 from sim.engine.outcomes import classify, outcome_rules
-from sim.engine.record import RunRecord
+from sim.engine.record import Reason, RunRecord
 from sim.engine.sampling import RunParameters, ScenarioArrays, compile_scenario
-from sim.errors import SimulationError
+from sim.errors import SimulationError, unknown
 from sim.scenario.format import Scenario
 
 Z95 = 1.959964
@@ -65,7 +65,8 @@ def _features(
         if g is not None:
             reached[g.venue, g.issue] = 1.0
     for b in record.blocked:
-        blocked[b.venue, b.issue] = 1.0
+        if b.reason is not Reason.NOT_CONVERGED:  # "blocked": converged, then refused
+            blocked[b.venue, b.issue] = 1.0
     blocked[arrays.venue_day > record.end_day] = np.nan
     if record.end_day < arrays.venue_day.max():
         reached[:] = np.nan
@@ -139,8 +140,7 @@ def explain_outcome(
     """
     rules = outcome_rules(scenario)
     if outcome not in rules.outcome_ids + rules.primary_ids:
-        known = ", ".join(rules.outcome_ids + rules.primary_ids)
-        raise SimulationError(f"unknown outcome {outcome!r}; known: {known}")
+        raise SimulationError(unknown("outcome", outcome, rules.outcome_ids + rules.primary_ids))
     if runs < 2:
         raise SimulationError(f"runs must be at least 2 to compare runs (got {runs})")
     if seed < 0:

@@ -6,8 +6,11 @@ in run order, so results are byte-identical whatever the number of workers.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +27,13 @@ from sim.errors import SimulationError
 from sim.model.eu_kernel import compile_kernels
 from sim.scenario.format import Scenario
 
+MAX_RUNS = 1_000_000
+"""Most runs one call simulates: the per-run table stays near 100 MB for the largest scenarios."""
+MAX_WORKERS = 64
+"""Most worker processes; a pool never has more processes than chunks of runs."""
+MAX_SEED = 2**63 - 1
+"""Seeds are non-negative 64-bit integers (as JSON payloads carry them)."""
+_PR_SET_PDEATHSIG = 1
 Progress = Callable[[int], None]
 """Called with the number of runs finished so far."""
 
@@ -105,6 +115,23 @@ def _chunks(runs: int, workers: int) -> Iterator[tuple[int, int]]:
         yield start, min(start + size, runs)
 
 
+def _worker_start() -> None:
+    """Make a worker die, silently, on SIGINT, SIGTERM or SIGHUP, and when its parent dies.
+
+    Why: a forked worker inherits the parent's signal handlers, which would turn its own
+    termination into an exception it reports back instead of exiting (or a traceback per worker
+    on Ctrl-C); and a worker whose parent was killed outright (SIGKILL) would otherwise wait for
+    work forever.
+    """
+    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(number, signal.SIG_DFL)
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _pool_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -126,10 +153,12 @@ def simulate(
         workers: worker processes (0 = one per CPU); results do not depend on it.
         progress: optional callback with the number of runs finished.
     """
-    if runs < 1:
-        raise SimulationError(f"runs must be at least 1 (got {runs})")
-    if seed < 0:
-        raise SimulationError(f"seed must be non-negative (got {seed})")
+    if not 1 <= runs <= MAX_RUNS:
+        raise SimulationError(f"runs must be from 1 to {MAX_RUNS:,} (got {runs:,})")
+    if not 0 <= seed <= MAX_SEED:
+        raise SimulationError(f"seed must be from 0 to {MAX_SEED} (got {seed})")
+    if not 0 <= workers <= MAX_WORKERS:
+        raise SimulationError(f"workers must be from 0 to {MAX_WORKERS} (got {workers})")
     workers = workers if workers > 0 else os.cpu_count() or 1
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
@@ -155,7 +184,11 @@ def simulate(
             store(task, _run_chunk(task))
     else:
         compile_kernels()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)),  # never a process without a chunk to run
+            mp_context=_pool_context(),
+            initializer=_worker_start,
+        ) as pool:
             for task, part in zip(tasks, pool.map(_run_chunk, tasks), strict=True):
                 store(task, part)
     return Results(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -10,10 +9,21 @@ from typing import Annotated
 import typer
 
 from sim.analysis.comparison import Comparison, compare_scenarios
-from sim.cli.common import Runs, Seed, Workers, console, run_progress, user_errors_exit_2
+from sim.analysis.stamp import Stamp
+from sim.cli.common import (
+    Force,
+    Json,
+    Runs,
+    Seed,
+    Workers,
+    print_json,
+    run_progress,
+    user_errors_exit_2,
+)
+from sim.cli.outputs import Outputs
 from sim.errors import NegsimError, Problem, ScenarioError
-from sim.files import write_output
-from sim.report import write_compare_report
+from sim.files import HTML
+from sim.report.compare import compare_path, render_compare_report
 from sim.report.compare_summary import format_comparison
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
@@ -51,7 +61,11 @@ def compare_with_progress(
 def compare(
     scenarios: Annotated[
         list[Path],
-        typer.Argument(help="Two or more scenario YAML files; the first is the baseline."),
+        typer.Argument(
+            metavar="SCENARIO.yaml...",
+            help="Two or more scenario YAML files; the first is the baseline.",
+            show_default=False,
+        ),
     ],
     runs: Runs = 1000,
     seed: Seed = 0,
@@ -59,26 +73,41 @@ def compare(
     output: Annotated[
         Path | None,
         typer.Option(
-            help="HTML report path (default: reports/compare-<id1>-vs-<id2>….html, never reused)."
+            metavar="FILE.html|DIR|-",
+            help="HTML report: a file, a directory or - for standard output (default: "
+            "reports/compare-<id1>-vs-<id2>….html, never reused).",
         ),
     ] = None,
-    json: Annotated[
-        Path | None, typer.Option(help="Also write the comparison as JSON to this path.")
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+    force: Force = False,
+    json: Json = False,
 ) -> None:
-    """Simulate scenarios with the same runs and seed and report how their outcomes differ."""
+    """Simulate scenarios with the same runs and seed and report how their outcomes differ.
+
+    The JSON payload (--json) holds every share, interval and difference.
+    """
     with user_errors_exit_2():
         if len(scenarios) < 2:
             raise NegsimError("compare needs at least two scenario files")
-        for path in (output, json):
-            if path is not None and path.exists() and not force:
-                raise NegsimError(f"{path}: already exists; choose another path or pass --force")
-        comparison = compare_with_progress(load_scenarios(scenarios), runs, seed, workers)
-        out = console()
-        sys.stdout.write(format_comparison(comparison, out.width if out.is_terminal else 100))
-        report = write_compare_report(comparison, output, force=force)
-        console().print(f"report: {report}")
-        if json is not None:
-            path = write_output(json, json, comparison.to_json(), force=force)
-            console().print(f"comparison data: {path}")
+        loaded = load_scenarios(scenarios)
+        outputs = Outputs(inputs=scenarios, force=force, json=json)
+        report = outputs.add(output, "--output", HTML, compare_path([s.id for s in loaded]))
+        with outputs.staging() as staging:
+            comparison = compare_with_progress(loaded, runs, seed, workers)
+            staging.write(report, render_compare_report(comparison))
+            staging.install()
+        people = outputs.people()
+        if json:
+            stamp = Stamp.of(tuple(loaded), seed, runs)
+            print_json(
+                {
+                    "command": "compare",
+                    "stamp": stamp.to_dict(),
+                    "comparison": comparison.to_dict(),
+                    "outputs": dict(outputs.written()),
+                }
+            )
+        else:
+            people.file.write(
+                format_comparison(comparison, people.width if people.is_terminal else 100)
+            )
+        people.print(f"report: {report.shown}", markup=False)

@@ -9,8 +9,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from sim.analysis.forecast import IssueForecast
+from sim.analysis.stamp import Stamp
 from sim.files import write_output
-from sim.report.html import figure_section, render_page
+from sim.report.html import figure_section, render_page, stamp_paragraph
 
 READING = (
     "Each thin line is one actor's position after each round of the expected-utility model; the "
@@ -60,8 +61,8 @@ def forecast_figure(result: IssueForecast) -> go.Figure:
     return figure
 
 
-def write_forecast_report(results: Sequence[IssueForecast], path: Path, *, force: bool) -> Path:
-    """Write the forecast charts as one self-contained HTML page (atomic, never overwriting)."""
+def render_forecast_report(results: Sequence[IssueForecast], stamp: Stamp | None = None) -> str:
+    """The forecast charts as one self-contained HTML page, with the stamp when given."""
     sections = [
         figure_section(f"forecast-{i}", f"Issue {r.issue}", READING, forecast_figure(r))
         for i, r in enumerate(results)
@@ -70,9 +71,13 @@ def write_forecast_report(results: Sequence[IssueForecast], path: Path, *, force
         f"<p>Deterministic forecast of {len(results)} issue(s): "
         f"{html.escape(', '.join(r.issue for r in results))}.</p>"
     ]
-    return write_output(
-        path,
-        path,
-        render_page("Expected-utility forecast", "negsim forecast", intro, sections),
-        force=force,
-    )
+    if stamp is not None:
+        intro.append(stamp_paragraph(stamp))
+    return render_page("Expected-utility forecast", "negsim forecast", intro, sections)
+
+
+def write_forecast_report(
+    results: Sequence[IssueForecast], path: Path, *, force: bool, stamp: Stamp | None = None
+) -> Path:
+    """Write the forecast charts as one self-contained HTML page (atomic, never overwriting)."""
+    return write_output(path, path, render_forecast_report(results, stamp), force=force)

@@ -16,14 +16,24 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import Problem, ScenarioError
+from sim.files import MIB, InputFileError, read_input
+from sim.vocabulary import MAX_ACTORS, control_characters
 
 FloatArray = npt.NDArray[np.float64]
 
+MAX_DATA_BYTES = MIB
+"""A data set is a regular file of at most 1 MiB."""
+MAX_MAGNITUDE = 1e6
+"""Capabilities and positions lie within ±10⁶, so the model's products and sums cannot overflow."""
 COLUMNS = ("actor", "capability", "position", "salience")
 """The header's column names (compared case-insensitively)."""
 _LIMITS = {
-    "capability": (0.0, math.inf, "a number ≥ 0"),
-    "position": (-math.inf, math.inf, "a finite number"),
+    "capability": (0.0, MAX_MAGNITUDE, f"a number from 0 to {MAX_MAGNITUDE:g}"),
+    "position": (
+        -MAX_MAGNITUDE,
+        MAX_MAGNITUDE,
+        f"a number from {-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g}",
+    ),
     "salience": (0.0, 100.0, "a number from 0 to 100"),
 }
 """Allowed range of each numeric column, and how to say it."""
@@ -76,10 +86,10 @@ def read_bdm_csv(path: str | Path) -> BdmData:
     """
     file = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_input(path, MAX_DATA_BYTES)
         text = data.decode("utf-8-sig")
-    except OSError as error:
-        raise ScenarioError.single(file, f"cannot read the file: {error.strerror}") from None
+    except InputFileError as error:
+        raise ScenarioError.single(file, error.reason) from None
     except UnicodeDecodeError as error:
         at_line = data.count(b"\n", 0, error.start) + 1
         at_column = error.start - data.rfind(b"\n", 0, error.start)
@@ -95,6 +105,9 @@ def read_bdm_csv(path: str | Path) -> BdmData:
         if row is not None:
             actors.append(row[0])
             values.append(row[1])
+        if len(actors) > MAX_ACTORS:
+            message = f"more than {MAX_ACTORS} actors; the model's rounds grow as actors³"
+            raise ScenarioError([*problems, Problem(file, number, 1, "", message)])
     if len(seen) < 2 and not problems:
         problems.append(Problem(file, max(len(lines), 1), 1, "", "need at least two actors"))
     if problems:
@@ -175,6 +188,8 @@ def _check(name: str, cell: str, seen: dict[str, int]) -> str:
     if name == "actor":
         if not cell:
             return "the actor needs a name"
+        if control_characters(cell):
+            return f"the actor's name holds the control character {control_characters(cell)}"
         return f"actor {cell!r} already appears on line {seen[cell]}" if cell in seen else ""
     try:
         value = float(cell)
