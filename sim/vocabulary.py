@@ -67,3 +67,11 @@ def control_characters(text: str) -> str:
 def printable(text: str) -> str:
     """*text* with every control character shown as a Python escape, safe for a terminal."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+MAX_RUNS = 1_000_000
+"""Most Monte Carlo runs one simulation holds: its per-run table stays near 100 MB."""
+MAX_WORKERS = 64
+"""Most worker processes; a pool never has more processes than chunks of work."""
+MAX_SEED = 2**63 - 1
+"""Seeds are non-negative 64-bit integers (as JSON payloads carry them)."""

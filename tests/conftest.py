@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from browser import PageLoader, launch
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTDATA = Path(__file__).resolve().parent / "testdata"
@@ -32,3 +39,17 @@ def tiny_path() -> Path:
 @pytest.fixture
 def flagship_path() -> Path:
     return ROOT / "scenarios" / "geneva-2022.yaml"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium per test process (see tests/browser.py); skips or fails without."""
+    yield from launch()
+
+
+@pytest.fixture(scope="session")
+def page_loader(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> PageLoader:
+    """Opens pages in :func:`chromium`; screenshots go to $NEGSIM_SCREENSHOTS or a temp folder."""
+    shots = Path(os.environ.get("NEGSIM_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    return PageLoader(chromium, shots)

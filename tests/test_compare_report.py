@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -116,10 +114,10 @@ def test_the_table_marks_in_bold_the_differences_that_exclude_zero(
     comparison: Comparison,
 ) -> None:
     page = render_compare_report(comparison)
-    table = page[page.index(f'<table id="{TABLE_ID}">') :]
+    table = page[page.index(f'id="{TABLE_ID}"') :]
     table = table[: table.index("</table>")]
     outcomes = comparison.shared + comparison.shared_primary
-    bold = table.count('<td class="excludes-zero">')
+    bold = table.count('<td class="excludes-zero"')
     assert bold == sum(comparison.difference(o, 1).excludes_zero for o in outcomes)
     assert bold == table.count(" *</td>")
 
@@ -169,20 +167,3 @@ def test_run_compare_and_forecast_pages_share_one_shell(
         assert page.count("plotly.js v") == 1
         assert "<nav><ul>" in page
     assert '<section id="section-forecast-0">' in forecast_page
-
-
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs a headless chromium")
-def test_every_figure_draws_offline_in_a_headless_browser(
-    comparison: Comparison, tmp_path: Path
-) -> None:
-    page = write_compare_report(comparison, tmp_path / "compare.html")
-    dom = subprocess.run(
-        [
-            "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-            "--virtual-time-budget=10000", "--dump-dom", page.resolve().as_uri(),
-        ],
-        capture_output=True, text=True, timeout=120, check=True,
-    ).stdout  # fmt: skip
-    for div_id in FIGURE_IDS:
-        opening = re.search(rf'<div id="{div_id}"[^>]*>', dom)
-        assert opening is not None and "js-plotly-plot" in opening.group(0), div_id

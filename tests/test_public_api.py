@@ -3,6 +3,7 @@ import sim
 
 def test_the_public_api_is_exactly_the_documented_names() -> None:
     assert set(sim.__all__) == {
+        "Backtest",
         "Comparison",
         "NegsimError",
         "Results",
@@ -10,6 +11,7 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "Scenario",
         "ScenarioError",
         "SimulationError",
+        "backtest",
         "compare",
         "compare_scenarios",
         "forecast",
@@ -19,3 +21,12 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "simulate",
         "write_report",
     }
+
+
+def test_every_public_name_resolves_to_its_documented_object() -> None:
+    from sim.analysis.montecarlo import simulate
+    from sim.scenario.loader import load_scenario
+
+    assert sim.simulate is simulate
+    assert sim.load_scenario is load_scenario
+    assert all(getattr(sim, name) is not None for name in sim.__all__)

@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.yamlsource import Mark, dump_yaml, parse_yaml, read_yaml
@@ -142,3 +143,55 @@ def test_deep_nesting_is_an_error_not_a_crash() -> None:
 def test_dumped_yaml_reads_back_as_the_same_data() -> None:
     data = {"scenario": {"id": "x", "title": "Ünïcode"}, "issues": [{"id": "a"}]}
     assert parse_yaml(dump_yaml(data), "f.yaml").data == data
+
+
+def _utf8(path: Path) -> bool:
+    try:
+        path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+ROOT = Path(__file__).resolve().parent.parent
+YAML_FILES = sorted(
+    p
+    for folder in ("scenarios", "tests/testdata")
+    for p in (ROOT / folder).rglob("*.yaml")
+    if _utf8(p)
+)
+
+
+def _both_parsers(text: str) -> tuple[object, object]:
+    outcomes: list[object] = []
+    for pure_python in (False, True):
+        try:
+            document = parse_yaml(text, "f.yaml", pure_python=pure_python)
+            outcomes.append((document.data, document.marks))
+        except ScenarioError as error:
+            outcomes.append([str(p) for p in error.problems])
+    return outcomes[0], outcomes[1]
+
+
+def test_libyaml_is_there_so_the_fast_path_is_what_these_tests_compare() -> None:
+    assert yaml.__with_libyaml__
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: p.name)
+def test_libyaml_and_the_pure_python_parser_agree_on_every_file(path: Path) -> None:
+    fast, slow = _both_parsers(path.read_text(encoding="utf-8"))
+    assert fast == slow
+
+
+def test_libyaml_columns_count_characters_not_bytes() -> None:
+    text = "a:\n  é: {ü: 1, x: [ö, 2]}\n  y: 3\n"
+    fast, slow = _both_parsers(text)
+    assert fast == slow
+    assert parse_yaml(text, "f.yaml").marks[("a", "é", "x")] == Mark(2, 13)
+
+
+def test_a_file_libyaml_rejects_gets_the_pure_python_message() -> None:
+    fast, slow = _both_parsers("a: [1, 2\nb: 3\n")
+    assert fast == slow
+    assert isinstance(fast, list)
+    assert fast[0].startswith("f.yaml:2:")

@@ -11,8 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from statsmodels.stats.proportion import confint_proportions_2indep
-
 from sim.analysis.montecarlo import simulate
 from sim.analysis.results import CONFIDENCE, Results
 from sim.errors import SimulationError
@@ -38,6 +36,8 @@ class Difference:
 
 def newcombe_difference(count: int, runs: int, base_count: int, base_runs: int) -> Difference:
     """count/runs − base_count/base_runs with Newcombe's 95 % interval."""
+    from statsmodels.stats.proportion import confint_proportions_2indep  # slow: imported on use
+
     low, high = confint_proportions_2indep(
         count,
         runs,

@@ -6,50 +6,40 @@ in run order, so results are byte-identical whatever the number of workers.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
-import signal
-import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.analysis.design import (
+    SPREAD_POINTS,
+    SPREAD_RUNS,
+    input_spread,
+    pool_context,
+    worker_start,
+)
 from sim.analysis.forecast import baselines
 from sim.analysis.results import Results, RunTable
+from sim.analysis.streams import run_generator as run_generator
+from sim.analysis.streams import simulate_run as simulate_run
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
+from sim.engine.reachability import structural_zeros
 from sim.engine.record import RunRecord
-from sim.engine.run import run_once
-from sim.engine.sampling import RunParameters, ScenarioArrays, compile_scenario, sample_parameters
+from sim.engine.sampling import (
+    ScenarioArrays,
+    compile_scenario,
+    draw_names,
+    draw_values,
+)
 from sim.errors import SimulationError
 from sim.model.eu_kernel import compile_kernels
 from sim.scenario.format import Scenario
+from sim.vocabulary import MAX_RUNS, MAX_SEED, MAX_WORKERS
 
-MAX_RUNS = 1_000_000
-"""Most runs one call simulates: the per-run table stays near 100 MB for the largest scenarios."""
-MAX_WORKERS = 64
-"""Most worker processes; a pool never has more processes than chunks of runs."""
-MAX_SEED = 2**63 - 1
-"""Seeds are non-negative 64-bit integers (as JSON payloads carry them)."""
-_PR_SET_PDEATHSIG = 1
 Progress = Callable[[int], None]
 """Called with the number of runs finished so far."""
-
-
-def run_generator(seed: int, run_index: int) -> np.random.Generator:
-    """The generator of run *run_index*: independent of worker count and chunking."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(run_index,)))
-
-
-def simulate_run(
-    arrays: ScenarioArrays, seed: int, run_index: int
-) -> tuple[RunParameters, RunRecord]:
-    """Sample and simulate one run, exactly as :func:`simulate` does for run *run_index*."""
-    rng = run_generator(seed, run_index)
-    params = sample_parameters(arrays, rng)
-    return params, run_once(arrays, params, rng, run_index)
 
 
 @dataclass(frozen=True)
@@ -76,11 +66,11 @@ def _levels_by_week(record: RunRecord, weeks: tuple[float, ...]) -> list[int]:
 def _run_chunk(chunk: _Chunk) -> RunTable:
     n = chunk.stop - chunk.start
     a = chunk.arrays
-    table = _empty_table(
-        n, len(chunk.rules.outcome_ids), a.n_issues, len(a.shock_ids), len(chunk.weeks)
-    )
+    table = _empty_table(n, chunk.rules, a, len(chunk.weeks))
     for row, index in enumerate(range(chunk.start, chunk.stop)):
-        _, record = simulate_run(a, chunk.seed, index)
+        params, record = simulate_run(a, chunk.seed, index)
+        table.inputs[row] = record.inputs
+        table.draws[row] = draw_values(a, params)
         flags, primary = classify(record, chunk.rules)
         table.outcomes[row] = flags
         table.primary[row] = primary
@@ -96,7 +86,8 @@ def _run_chunk(chunk: _Chunk) -> RunTable:
     return table
 
 
-def _empty_table(runs: int, outcomes: int, issues: int, shocks: int, weeks: int) -> RunTable:
+def _empty_table(runs: int, rules: OutcomeRules, a: ScenarioArrays, weeks: int) -> RunTable:
+    outcomes, issues, shocks = len(rules.outcome_ids), a.n_issues, len(a.shock_ids)
     return RunTable(
         outcomes=np.zeros((runs, outcomes), dtype=bool),
         primary=np.zeros(runs, dtype=np.int8),
@@ -106,6 +97,8 @@ def _empty_table(runs: int, outcomes: int, issues: int, shocks: int, weeks: int)
         agreement_form=np.full((runs, issues), -1, dtype=np.int8),
         shocks=np.zeros((runs, shocks), dtype=bool),
         level_by_week=np.zeros((runs, weeks), dtype=np.int8),
+        inputs=np.zeros((runs, len(a.space)), dtype=np.float64),
+        draws=np.zeros((runs, len(draw_names(a))), dtype=np.float64),
     )
 
 
@@ -115,34 +108,13 @@ def _chunks(runs: int, workers: int) -> Iterator[tuple[int, int]]:
         yield start, min(start + size, runs)
 
 
-def _worker_start() -> None:
-    """Make a worker die, silently, on SIGINT, SIGTERM or SIGHUP, and when its parent dies.
-
-    Why: a forked worker inherits the parent's signal handlers, which would turn its own
-    termination into an exception it reports back instead of exiting (or a traceback per worker
-    on Ctrl-C); and a worker whose parent was killed outright (SIGKILL) would otherwise wait for
-    work forever.
-    """
-    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(number, signal.SIG_DFL)
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
 def simulate(
     scenario: Scenario,
     runs: int = 1000,
     seed: int = 0,
     workers: int = 1,
     progress: Progress | None = None,
+    input_points: int = SPREAD_POINTS,
 ) -> Results:
     """Run *scenario* *runs* times and aggregate the outcome distribution.
 
@@ -152,6 +124,8 @@ def simulate(
         seed: root seed; the same seed and runs give byte-identical results.
         workers: worker processes (0 = one per CPU); results do not depend on it.
         progress: optional callback with the number of runs finished.
+        input_points: draws of the uncertain inputs behind the input spread (0: none), each
+            simulated with up to 100 runs; only when the scenario declares uncertain inputs.
     """
     if not 1 <= runs <= MAX_RUNS:
         raise SimulationError(f"runs must be from 1 to {MAX_RUNS:,} (got {runs:,})")
@@ -163,9 +137,7 @@ def simulate(
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
     weeks = tuple(float(d) for d in np.arange(0.0, arrays.horizon_day + 1e-9, 7.0))
-    table = _empty_table(
-        runs, len(rules.outcome_ids), arrays.n_issues, len(arrays.shock_ids), len(weeks)
-    )
+    table = _empty_table(runs, rules, arrays, len(weeks))
     tasks = [
         _Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _chunks(runs, workers)
     ]
@@ -186,11 +158,16 @@ def simulate(
         compile_kernels()
         with ProcessPoolExecutor(
             max_workers=min(workers, len(tasks)),  # never a process without a chunk to run
-            mp_context=_pool_context(),
-            initializer=_worker_start,
+            mp_context=pool_context(),
+            initializer=worker_start,
         ) as pool:
             for task, part in zip(tasks, pool.map(_run_chunk, tasks), strict=True):
                 store(task, part)
+    spread = (
+        input_spread(scenario, seed, input_points, min(SPREAD_RUNS, runs), workers)
+        if input_points > 0
+        else None
+    )
     return Results(
         scenario=scenario,
         runs=runs,
@@ -198,4 +175,8 @@ def simulate(
         table=table,
         weeks=weeks,
         baselines=baselines(scenario),
+        input_names=arrays.space.names,
+        draw_names=draw_names(arrays),
+        structural_zeros=structural_zeros(scenario),
+        input_spread=spread,
     )

@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from statsmodels.stats.proportion import proportion_confint
 
 from sim.scenario.format import Scenario
 from sim.vocabulary import FORM_NAMES
@@ -23,7 +22,13 @@ CONFIDENCE = 0.95
 
 
 def wilson_interval(count: IntArray | int, runs: int) -> tuple[FloatArray, FloatArray]:
-    """95 % Wilson score interval for count/runs (statsmodels' ``proportion_confint``)."""
+    """95 % Wilson score interval for count/runs (statsmodels' ``proportion_confint``).
+
+    Why the import is here: statsmodels (with scipy and pandas) takes over a second to import,
+    and ``negsim --help`` or ``validate`` must not pay for it.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
     share = np.asarray(count, dtype=float) / runs
     low, high = proportion_confint(np.asarray(count), runs, alpha=1 - CONFIDENCE, method="wilson")
     # At a share of exactly 0 or 1 the bound equals the share; rounding must not cross it.
@@ -51,6 +56,34 @@ class RunTable:
     """runs × shocks fired."""
     level_by_week: npt.NDArray[np.int8]
     """runs × calendar weeks: escalation rung at the start of each week."""
+    inputs: FloatArray
+    """runs × the scenario's uncertain inputs (``Results.input_names``)."""
+    draws: FloatArray
+    """runs × the run's own draws (``Results.draw_names``: positions, saliences, beliefs...)."""
+
+
+@dataclass(frozen=True)
+class InputSpread:
+    """Each share across draws of the uncertain inputs: the spread input uncertainty makes.
+
+    ``points`` input draws, each simulated with the same ``runs_per_point`` runs (common random
+    numbers); ``low`` and ``high`` are the 10th and 90th percentiles of the share across them.
+    """
+
+    points: int
+    runs_per_point: int
+    low: dict[str, float]
+    high: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "points": self.points,
+            "runs_per_point": self.runs_per_point,
+            "percentiles": [10, 90],
+            "low": {k: _r(v) for k, v in self.low.items()},
+            "high": {k: _r(v) for k, v in self.high.items()},
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,6 +98,14 @@ class Results:
     """Day of each column of ``table.level_by_week``."""
     baselines: dict[str, dict[str, float]] = field(default_factory=dict)
     """Issue id → {"median", "mean", "expected_utility"} deterministic forecasts."""
+    input_names: tuple[str, ...] = ()
+    """Id paths of the uncertain inputs, the columns of ``table.inputs``."""
+    draw_names: tuple[str, ...] = ()
+    """Id paths of the runs' own draws, the columns of ``table.draws``."""
+    structural_zeros: dict[str, str] = field(default_factory=dict)
+    """Outcome or class id → why no run can reach it (proved before running)."""
+    input_spread: InputSpread | None = None
+    """How far each share moves across draws of the uncertain inputs (None: none declared)."""
 
     @property
     def outcome_ids(self) -> tuple[str, ...]:
@@ -152,6 +193,9 @@ class Results:
                 )
             ),
             "baselines": {k: {m: _r(v) for m, v in b.items()} for k, b in self.baselines.items()},
+            "interval": "95 % Wilson interval: Monte Carlo simulation noise only",
+            "cannot_occur": dict(sorted(self.structural_zeros.items())),
+            "input_spread": None if self.input_spread is None else self.input_spread.to_dict(),
         }
 
     def _rungs(self) -> int:
@@ -173,6 +217,8 @@ class Results:
             + [f"agreement:{k}" for k in issues]
             + [f"form:{k}" for k in issues]
             + [f"shock:{s.id}" for s in self.scenario.shocks]
+            + list(self.input_names)
+            + list(self.draw_names)
         )
         forms = FORM_NAMES
         t = self.table
@@ -187,6 +233,8 @@ class Results:
                 + ["" if np.isnan(v) else f"{v:.4f}" for v in t.agreement_position[run]]
                 + ["" if f < 0 else forms[f] for f in t.agreement_form[run]]
                 + [int(v) for v in t.shocks[run]]
+                + [f"{v:.6g}" for v in t.inputs[run]]
+                + [f"{v:.6g}" for v in t.draws[run]]
             )
         return buffer.getvalue()
 

@@ -135,7 +135,7 @@ def answer_for(move: Move, view: View) -> Answer:
     cross the red line is refused with the furthest move allowed.
     """
     if move.kind is MoveKind.MODEL:
-        return view.proposed if isinstance(view, ProposalView) else view.model_choice
+        return view.model_answer if isinstance(view, ProposalView) else view.model_choice
     if isinstance(view, EscalationView):
         if move.kind not in _LADDER_MOVES:
             raise MoveError(

@@ -28,7 +28,7 @@ from sim.classroom.moves import (
     parse_move,
 )
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
-from sim.engine.policy import EscalationChoice, EscalationView, ProposalView
+from sim.engine.policy import Demand, DemandView, EscalationChoice, EscalationView, ProposalView
 from sim.engine.record import RunRecord
 from sim.engine.run import run_once
 from sim.engine.sampling import RunParameters, ScenarioArrays, compile_scenario, sample_parameters
@@ -113,10 +113,14 @@ class PlayerPolicy:
         self._weighed = 0
         """Escalation questions so far: the engine asks every option once after each meeting."""
 
+    def propose(self, view: DemandView) -> tuple[Demand, ...]:
+        """The model's demands for every proposer (the terminal player answers only)."""
+        return view.model
+
     def respond(self, view: ProposalView) -> float:
         """The player's new position when targeted, else the model's (accept the proposal)."""
         if view.target != self.actor:
-            return view.proposed
+            return view.model_answer
         return float(self._decide(view, view.venue))
 
     def escalate(self, view: EscalationView) -> EscalationChoice:
@@ -134,7 +138,7 @@ class PlayerPolicy:
 
     def _decide(self, view: View, venue: int) -> Answer:
         number = len(self.decisions) + 1
-        model = view.proposed if isinstance(view, ProposalView) else view.model_choice
+        model = view.model_answer if isinstance(view, ProposalView) else view.model_choice
         if self.resting:
             return self._record(Decision(number, view, venue, "rest", model, model, True))
         question = Question(number, view, venue, news=tuple(self._news))

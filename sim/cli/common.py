@@ -18,11 +18,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sim.analysis.montecarlo import MAX_RUNS, MAX_WORKERS
-from sim.analysis.stamp import negsim_version
-from sim.cli.signals import terminate_like_interrupt
 from sim.errors import NegsimError
-from sim.vocabulary import printable
+from sim.vocabulary import MAX_RUNS, MAX_WORKERS, printable
 
 ScenarioFile = Annotated[
     Path, typer.Argument(metavar="SCENARIO.yaml", help="Scenario YAML file.", show_default=False)
@@ -126,27 +123,3 @@ def print_json(payload: dict[str, Any]) -> None:
     )
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
-
-
-def _show_version(value: bool) -> None:
-    if value:
-        sys.stdout.write(f"negsim {negsim_version()}\n")
-        raise typer.Exit()
-
-
-def root(
-    ctx: typer.Context,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", is_eager=True, callback=_show_version, help="Print the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Negotiation scenario simulator for international-relations crises.
-
-    Every command exits 0 on success, 2 on bad input or an output it cannot write (with
-    file:line:column lines), 130 on Ctrl-C, 143 on SIGTERM and 129 on SIGHUP.
-    """
-    del version
-    ctx.with_resource(terminate_like_interrupt())

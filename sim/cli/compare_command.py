@@ -23,7 +23,6 @@ from sim.cli.common import (
 from sim.cli.outputs import Outputs
 from sim.errors import NegsimError, Problem, ScenarioError
 from sim.files import HTML
-from sim.report.compare import compare_path, render_compare_report
 from sim.report.compare_summary import format_comparison
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
@@ -85,6 +84,8 @@ def compare(
 
     The JSON payload (--json) holds every share, interval and difference.
     """
+    from sim.report.compare import compare_path, render_compare_report  # plotly: only when used
+
     with user_errors_exit_2():
         if len(scenarios) < 2:
             raise NegsimError("compare needs at least two scenario files")

@@ -10,10 +10,8 @@ import typer
 from sim.analysis.forecast import IssueForecast, forecast
 from sim.analysis.stamp import Stamp
 from sim.cli.common import Force, Json, print_json, user_errors_exit_2
-from sim.cli.help import example
 from sim.cli.outputs import Outputs
 from sim.files import HTML
-from sim.report.forecast import render_forecast_report
 from sim.scenario.bdmdata import read_bdm_csv
 from sim.scenario.loader import load_scenario
 
@@ -38,10 +36,6 @@ def render(result: IssueForecast) -> str:
 
 MAX_ROUNDS = 1000
 """Most rounds of the model one forecast runs."""
-EXAMPLE = example(
-    "negsim forecast scenarios/bdm/ec-emissions.csv",
-    "negsim forecast scenarios/geneva-2022.yaml --issue enlargement --json",
-)
 
 
 def payload(results: tuple[IssueForecast, ...]) -> list[dict[str, Any]]:
@@ -114,6 +108,8 @@ def forecast_command(
         stamp = Stamp.of((source,), None, None)
         with outputs.staging() as staging:
             if chart is not None:
+                from sim.report.forecast import render_forecast_report  # plotly: only for a chart
+
                 staging.write(chart, render_forecast_report(results, stamp))
             staging.install()
         people = outputs.people()

@@ -8,12 +8,8 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import Force, ScenarioFile, console, user_errors_exit_2
-from sim.cli.help import example
 from sim.files import HTML, plan_output, write_outputs
-from sim.report.handout import default_handout_path, render_handout
 from sim.scenario.loader import load_scenario
-
-EXAMPLE = example("negsim handout scenarios/geneva-2022.yaml --output handout.html")
 
 
 def handout(
@@ -29,6 +25,8 @@ def handout(
     force: Force = False,
 ) -> None:
     """Write a printable handout: actors, issues, stances with evidence, calendar, outcomes."""
+    from sim.report.handout import default_handout_path, render_handout  # plotly: when used
+
     with user_errors_exit_2():
         loaded = load_scenario(scenario)
         target = plan_output(

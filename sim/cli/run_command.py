@@ -23,7 +23,6 @@ from sim.cli.common import (
 )
 from sim.cli.outputs import Outputs
 from sim.files import CSV, HTML
-from sim.report.html import default_report_path, render_report
 from sim.report.summary import format_table
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
@@ -69,6 +68,8 @@ def run(
     Every output is checked before the first run, and all are written together at the end or
     none is.
     """
+    from sim.report.html import default_report_path, render_report  # plotly: only when used
+
     with user_errors_exit_2():
         loaded = load_scenario(scenario)
         outputs = Outputs(inputs=[scenario], force=force, json=json)

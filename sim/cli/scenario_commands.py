@@ -12,6 +12,7 @@ from rich.table import Table
 
 from sim.analysis.stamp import Stamp
 from sim.cli.common import Force, Json, console, print_json, user_errors_exit_2
+from sim.engine.reachability import structural_zeros
 from sim.errors import Problem, ScenarioError
 from sim.files import JSON, plan_output, write_outputs
 from sim.scenario.format import Scenario
@@ -55,6 +56,7 @@ def validate(
                 "title": scenario.scenario.title,
                 "overview": asdict(o),
                 "quotes": {"total": quotes.total, "verified": quotes.verified},
+                "cannot_occur": dict(structural_zeros(scenario)),
             }
         )
         if json:
@@ -69,7 +71,19 @@ def validate(
         table.add_row("escalation rungs", str(o.rungs))
         table.add_row("shocks", str(o.shocks))
         table.add_row("outcomes", f"{o.outcomes} (+ {o.primary_classes} primary classes)")
+        bluffs = sum(
+            1
+            for a in scenario.actors
+            for st in a.stances.values()
+            if st.red_line is not None and st.red_line.credibility < 1.0
+        )
+        table.add_row(
+            "uncertain inputs",
+            f"{len(scenario.uncertainties)} judgement numbers, {bluffs} red lines with credibility",
+        )
         out.print(table)
+        for key, why in structural_zeros(scenario).items():
+            out.print(f"{key}: cannot occur: {why}", markup=False, highlight=False)
     if json:
         stamp = Stamp.of(tuple(valid), None, None).to_dict()
         print_json({"command": "validate", "stamp": stamp, "files": checked})

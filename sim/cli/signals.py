@@ -16,10 +16,14 @@ from contextlib import contextmanager
 from types import FrameType
 
 SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+received: list[int] = []
+"""The termination signal received, if any: its exception can be swallowed where it lands (a
+weak-reference callback ignores exceptions), so the error handler checks this too."""
 
 
 def _stop(number: int, frame: FrameType | None) -> None:
     del frame
+    received.append(number)
     for other in SIGNALS:  # a second signal must not interrupt the clean-up
         signal.signal(other, signal.SIG_IGN)
     children = multiprocessing.active_children()
@@ -36,8 +40,15 @@ def _stop(number: int, frame: FrameType | None) -> None:
 def terminate_like_interrupt() -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP stop the workers and unwind the command (see above)."""
     previous = {number: signal.signal(number, _stop) for number in SIGNALS}
+    received.clear()
     try:
         yield
+        if received:
+            raise SystemExit(128 + received[0])
+    except BaseException:
+        if received:  # whatever the signal left behind (a broken pool), the exit is the signal's
+            raise SystemExit(128 + received[0]) from None
+        raise
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -10,49 +10,24 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.engine.policy import ProposalView
+from sim.engine.demands import round_proposals
 from sim.engine.record import Agreement, Blocked, Reason, RoundEvent
 from sim.engine.state import EPS, Process, RunState
-from sim.engine.venue_round import propose
 from sim.model.bargaining import consenting_package, weighted_mean, zone_of_agreement
 
 
 def negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_: list[int]) -> None:
-    """One round at a venue: proposals on every open issue, then simultaneous concessions."""
-    a = state.arrays
-    members = np.flatnonzero(a.venue_participants[venue])
-    moves: list[tuple[int, int, float]] = []
-    table = np.array(open_)
-    tables = [
-        tuple(zip(members.tolist(), state.position[members, k].tolist(), strict=True))
-        for k in open_
-    ]
-    for offer in propose(
-        state.position[members][:, table],
-        state.capability[members],
-        state.salience[members][:, table],
-        a.q,
-    ):
-        issue = open_[offer.column]
-        target, proposer = int(members[offer.target]), int(members[offer.proposer])
-        view = ProposalView(
-            day=day,
-            venue=venue,
-            round=rnd,
-            issue=issue,
-            proposer=proposer,
-            target=target,
-            kind=offer.kind,
-            start=offer.start,
-            proposed=offer.end,
-            red_low=float(a.red_low[target, issue]),
-            red_high=float(a.red_high[target, issue]),
-            resist_utility=offer.resist_utility,
-            table=tables[offer.column],
-        )
+    """One round at a venue: proposals on every open issue, then simultaneous concessions.
+
+    A target that accepts two proposals on one issue takes the smaller move (the §6.2 rule);
+    without players' demands each target receives at most one proposal per issue.
+    """
+    moves: dict[tuple[int, int], float] = {}
+    for view in round_proposals(state, venue, rnd, day, open_):
+        target, issue = view.target, view.issue
         end = state.policy.respond(view)
         clipped = min(max(end, view.red_low), view.red_high)
-        accepted = abs(clipped - offer.start) > EPS
+        accepted = abs(clipped - view.start) > EPS
         reason = Reason.EXPECTED_UTILITY
         if abs(clipped - end) > EPS:
             reason = Reason.RED_LINE
@@ -61,21 +36,22 @@ def negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_: 
                 day,
                 venue,
                 rnd,
-                proposer,
+                view.proposer,
                 target,
                 issue,
-                offer.kind,
-                offer.start,
-                offer.end,
-                clipped if accepted else offer.start,
+                view.kind,
+                view.start,
+                view.proposed,
+                clipped if accepted else view.start,
                 accepted,
                 reason,
-                offer.resist_utility,
+                view.resist_utility,
             )
         )
-        if accepted:
-            moves.append((target, issue, clipped))
-    for target, issue, end in moves:
+        earlier = moves.get((target, issue))
+        if accepted and (earlier is None or abs(clipped - view.start) < abs(earlier - view.start)):
+            moves[target, issue] = clipped
+    for (target, issue), end in moves.items():
         state.position[target, issue] = end
 
 
@@ -90,10 +66,10 @@ def _candidate(state: RunState, venue: int, issue: int) -> tuple[float | None, R
     x = state.position[members, issue]
     if float(x.max() - x.min()) > a.convergence:
         return None, Reason.NOT_CONVERGED, -1
-    form_blockers = np.flatnonzero(needed & (a.red_form[:, issue] > a.venue_form[venue]))
+    form_blockers = np.flatnonzero(needed & (a.consent_form[:, issue] > a.venue_form[venue]))
     if form_blockers.size:
         return None, Reason.FORM, int(form_blockers[0])
-    zone = zone_of_agreement(a.red_low[needed, issue], a.red_high[needed, issue])
+    zone = zone_of_agreement(a.consent_low[needed, issue], a.consent_high[needed, issue])
     if zone is None:
         return None, Reason.RED_LINE, int(np.flatnonzero(needed)[0])
     weights = state.capability[members] * state.salience[members, issue]

@@ -1,6 +1,8 @@
 """Who takes an actor's decisions: the model, or a person playing that actor (``negsim play``).
 
-The engine asks a :class:`Policy` at each decision point and records what it answered. The
+The engine asks a :class:`Policy` at each decision point and records what it answered: each
+proposer's demands at a round (:class:`DemandView`), each target's answer to a proposal
+(:class:`ProposalView`) and each escalation move (:class:`EscalationView`). The
 :class:`ModelPolicy` answers as the model does; a player's policy may answer otherwise.
 """
 
@@ -9,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 
 class EscalationChoice(StrEnum):
@@ -41,6 +46,49 @@ class ProposalView:
     """The target's expected utility of resisting, as the EU model computes it."""
     table: tuple[tuple[int, float], ...]
     """(actor, position) of every participant on this issue."""
+    model_end: float | None = None
+    """Where the model would answer a demand it did not make itself (a player's demand): how far
+    the target concedes toward the proposer (docs/model.md §2, demands). None for the model's own
+    offer, which the model accepts."""
+
+    @property
+    def model_answer(self) -> float:
+        """The target's new position if the model answers: the offer, or the concession."""
+        return self.proposed if self.model_end is None else self.model_end
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """A proposal an actor makes at a round: it asks *target* to move on *issue* to *position*."""
+
+    target: int
+    issue: int
+    position: float
+
+
+@dataclass(frozen=True, slots=True)
+class DemandView:
+    """A proposer's turn at a round: whom it may ask to move, on what, and what the model asks.
+
+    Arrays are the round's start, participants (``members`` order) × open issues (``issues``
+    order); they are shared by every proposer of the round and must not be changed.
+    """
+
+    day: float
+    venue: int
+    round: int
+    proposer: int
+    members: tuple[int, ...]
+    """Actor indices of the participants."""
+    issues: tuple[int, ...]
+    """Issue indices on the table and not yet settled in this form."""
+    position: npt.NDArray[np.float64]
+    capability: npt.NDArray[np.float64]
+    salience: npt.NDArray[np.float64]
+    q: float
+    """BDM's probability that the status quo holds, for the EU model's view of each dyad."""
+    model: tuple[Demand, ...]
+    """The proposals the model makes for this proposer: each target's chosen move toward it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +118,9 @@ class EscalationView:
 class Policy(Protocol):
     """Answers the engine's questions for the actors it speaks for."""
 
+    def propose(self, view: DemandView) -> tuple[Demand, ...]:
+        """The proposer's demands this round: ``view.model`` for the model's, or its own."""
+
     def respond(self, view: ProposalView) -> float:
         """The target's new position: ``view.proposed`` to accept, ``view.start`` to refuse."""
 
@@ -80,9 +131,13 @@ class Policy(Protocol):
 class ModelPolicy:
     """Every actor follows the model: accept the EU model's chosen move, escalate by the logit."""
 
+    def propose(self, view: DemandView) -> tuple[Demand, ...]:
+        """Ask each target for the move the EU model chose for it toward this proposer."""
+        return view.model
+
     def respond(self, view: ProposalView) -> float:
-        """Accept the model's chosen move (the engine then clips it to the red line)."""
-        return view.proposed
+        """Accept the model's offer, or concede to a player's demand (clipped at red lines)."""
+        return view.model_answer
 
     def escalate(self, view: EscalationView) -> EscalationChoice:
         """Take the choice the model drew."""

@@ -113,6 +113,9 @@ class RunRecord:
     blocked: tuple[Blocked, ...]
     end_day: float
     """Day the run ended: the horizon, or the day the top rung was reached."""
+    inputs: tuple[float, ...] = ()
+    """The run's values of the scenario's uncertain inputs, in the order of its input space
+    (id paths: ``ScenarioArrays.space.names``); empty when it declares none."""
 
     @property
     def agreement_count(self) -> int:

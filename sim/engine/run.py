@@ -50,4 +50,5 @@ def run_once(
         events=tuple(state.events),
         blocked=tuple(state.blocked),
         end_day=float(env.now),
+        inputs=arrays.inputs,
     )

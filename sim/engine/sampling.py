@@ -1,18 +1,23 @@
 """The scenario as arrays, and the draw of one run's uncertain parameters.
 
 :class:`ScenarioArrays` holds what every run shares (actor × issue order of the scenario);
-:func:`sample_parameters` draws what differs between runs from a generator passed in.
+:func:`apply_inputs` sets a run's uncertain inputs (judgement numbers, the reality of red lines)
+in a copy of them; :func:`sample_parameters` draws what differs between runs from a generator
+passed in.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from sim.engine.inputs import NO_INPUTS, REDLINE, InputSpace, compile_inputs
 from sim.scenario.format import Scenario, Stance
+from sim.scenario.inputs import InputKind
 from sim.vocabulary import Form
 
 FloatArray = npt.NDArray[np.float64]
@@ -53,6 +58,11 @@ class ScenarioArrays:
     red_high: FloatArray
     red_form: IntArray
     """Weakest form counted (Form.rank), or NO_FORM."""
+    consent_low: FloatArray
+    """The red lines consent is judged by: the stated ones, or the fallback where a run draws
+    a stated line as a bluff (:func:`apply_inputs`); offers and positions see the stated ones."""
+    consent_high: FloatArray
+    consent_form: IntArray
     status_quo: FloatArray
     trust: FloatArray
     """Actors × forms (verbal, written, binding)."""
@@ -89,6 +99,10 @@ class ScenarioArrays:
     escalation_salience: float
     start_level: int = 0
     """Index of the rung every run starts on."""
+    space: InputSpace = NO_INPUTS
+    """The scenario's uncertain inputs (none: every run uses the numbers above)."""
+    inputs: tuple[float, ...] = ()
+    """The values of ``space``'s factors set in these arrays (empty before :func:`apply_inputs`)."""
 
     @property
     def n_actors(self) -> int:
@@ -151,6 +165,9 @@ def compile_scenario(scenario: Scenario) -> ScenarioArrays:
         red_low=grid(lambda s: s.red_line.low if s.red_line else 0.0),
         red_high=grid(lambda s: s.red_line.high if s.red_line else 100.0),
         red_form=red_form,
+        consent_low=grid(lambda s: s.red_line.low if s.red_line else 0.0),
+        consent_high=grid(lambda s: s.red_line.high if s.red_line else 100.0),
+        consent_form=red_form.copy(),
         status_quo=np.array([i.status_quo.position for i in scenario.issues], dtype=float),
         trust=trust,
         veto=veto,
@@ -198,6 +215,59 @@ def compile_scenario(scenario: Scenario) -> ScenarioArrays:
         start_level=rungs.index(scenario.escalation.start.rung)
         if scenario.escalation and scenario.escalation.start
         else 0,
+        space=compile_inputs(scenario),
+    )
+
+
+def apply_inputs(arrays: ScenarioArrays, values: tuple[float, ...]) -> ScenarioArrays:
+    """A copy of *arrays* with one run's factor values in place, recorded in ``inputs``.
+
+    A red line drawn as not real (value 0) is replaced by its fallback for consent only
+    (``consent_*``); every other factor replaces the number its id path names.
+    """
+    if not arrays.space.factors:
+        return arrays
+    grids: dict[str, npt.NDArray[np.generic]] = {}
+
+    def grid(name: str) -> npt.NDArray[np.generic]:
+        if name not in grids:
+            grids[name] = np.array(getattr(arrays, name), copy=True)
+        return grids[name]
+
+    model: dict[str, float] = {}
+    effects = [list(row) for row in arrays.shock_effects]
+    simple = {
+        InputKind.CAPABILITY: "capability",
+        InputKind.TRUST: "trust",
+        InputKind.PREVAIL: "option_prevail",
+        InputKind.PREVAIL_SD: "option_prevail_sd",
+        InputKind.COST: "option_costs",
+        InputKind.RESPONSE_COST: "response_cost",
+        InputKind.SHOCK_PROBABILITY: "shock_probability",
+    }
+    for factor, value in zip(arrays.space.factors, values, strict=True):
+        t, kind = factor.target, factor.kind
+        if kind == REDLINE:
+            if value < 0.5:
+                low, high, form = factor.fallback
+                grid("consent_low")[t] = low
+                grid("consent_high")[t] = high
+                grid("consent_form")[t] = NO_FORM if form is None else form
+        elif kind in simple:
+            grid(simple[InputKind(kind)])[t] = value
+        elif kind == InputKind.MODEL_TRUST:
+            grid("trust")[list(t[1:]), t[0]] = value
+        elif kind == InputKind.SHOCK_EFFECT:
+            shock, effect = t
+            effects[shock][effect] = dataclasses.replace(effects[shock][effect], change=value)
+        elif kind == InputKind.MODEL:
+            model[factor.name.split(".", 1)[1]] = value
+    return dataclasses.replace(
+        arrays,
+        **grids,  # type: ignore[arg-type]
+        **model,  # type: ignore[arg-type]
+        shock_effects=tuple(tuple(row) for row in effects),
+        inputs=tuple(float(v) for v in values),
     )
 
 
@@ -237,3 +307,32 @@ def sample_parameters(arrays: ScenarioArrays, rng: np.random.Generator) -> RunPa
     for array in (position, salience, prevail, fired, day):
         array.setflags(write=False)
     return RunParameters(position, salience, prevail, fired, day)
+
+
+def draw_names(arrays: ScenarioArrays) -> tuple[str, ...]:
+    """Id paths of a run's own draws that vary between runs (:func:`draw_values` order).
+
+    ``<actor>.<issue>.position`` and ``.salience`` where their spread is positive,
+    ``<actor>.belief`` (the private belief of prevailing it holds in the run),
+    ``shock.<id>.drawn`` (1 when drawn to fire) and ``shock.<id>.day``.
+    """
+    pairs = [f"{a}.{k}" for a in arrays.actor_ids for k in arrays.issue_ids]
+    names = [f"{p}.position" for p, sd in zip(pairs, arrays.position_sd.ravel(), strict=True) if sd]
+    names += [
+        f"{p}.salience" for p, sd in zip(pairs, arrays.salience_sd.ravel(), strict=True) if sd
+    ]
+    names += [f"{arrays.actor_ids[a]}.belief" for a in arrays.option_actor]
+    for shock in arrays.shock_ids:
+        names += [f"shock.{shock}.drawn", f"shock.{shock}.day"]
+    return tuple(names)
+
+
+def draw_values(arrays: ScenarioArrays, params: RunParameters) -> FloatArray:
+    """A run's own draws named by :func:`draw_names`, as one vector."""
+    parts = [
+        params.position.ravel()[arrays.position_sd.ravel() > 0],
+        params.salience.ravel()[arrays.salience_sd.ravel() > 0],
+        params.prevail,
+        np.column_stack([params.shock_fired, params.shock_day]).ravel(),
+    ]
+    return np.concatenate([np.asarray(part, dtype=np.float64) for part in parts])

@@ -19,6 +19,7 @@ from sim.files import write_output
 from sim.report.compare_figures import compare_figures
 from sim.report.figures import issue_div_id
 from sim.report.html import Section, figure_section, render_page, stamp_paragraph
+from sim.report.tables import Cell, html_table
 
 TABLE_ID = "difference-table"
 """Fixed element id of the table of differences."""
@@ -74,11 +75,6 @@ def _issue_texts(comparison: Comparison) -> dict[str, tuple[str, str]]:
     return texts
 
 
-def _percent_cell(text: str, excludes_zero: bool = False) -> str:
-    cls = ' class="excludes-zero"' if excludes_zero else ""
-    return f"<td{cls}>{html.escape(text)}</td>"
-
-
 def difference_rows(comparison: Comparison) -> list[list[str]]:
     """The table of differences as text: a header row, then one row per shared outcome and class.
 
@@ -102,22 +98,16 @@ def difference_rows(comparison: Comparison) -> list[list[str]]:
 
 def difference_table(comparison: Comparison) -> str:
     """The table of differences as HTML, outcomes then primary classes, marked cells in bold."""
-    e = html.escape
     header, *rows = difference_rows(comparison)
-    width = len(header)
     outcomes = len(comparison.shared)
-    parts = [f'<table id="{TABLE_ID}">', "<thead><tr>"]
-    parts += [f"<th>{e(cell)}</th>" for cell in header]
-    parts.append("</tr></thead><tbody>")
-    for number, row in enumerate(rows):
-        if number in (0, outcomes):
-            group = "Outcomes" if number == 0 and outcomes else "Primary classes"
-            parts.append(f'<tr class="group"><th colspan="{width}">{group}</th></tr>')
-        cells = [f"<td>{e(row[0])}</td>"]
-        cells += [_percent_cell(cell, cell.endswith(" *")) for cell in row[1:]]
-        parts.append("<tr>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table>")
-    return "".join(parts)
+    groups = {0: "Outcomes"} if outcomes else {}
+    if comparison.shared_primary:
+        groups[outcomes] = "Primary classes"
+    body: list[list[Cell]] = [
+        [row[0], *((cell, "excludes-zero") if cell.endswith(" *") else cell for cell in row[1:])]
+        for row in rows
+    ]
+    return html_table(header, body, table_id=TABLE_ID, groups=groups)
 
 
 def compare_report_data(comparison: Comparison) -> dict[str, Any]:

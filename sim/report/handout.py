@@ -24,6 +24,7 @@ from sim.report.handout_sections import (
     outcomes,
     shocks,
 )
+from sim.report.tables import TABLE_CSS
 from sim.scenario.format import Scenario
 
 CSS = """
@@ -70,7 +71,7 @@ def render_handout(scenario: Scenario) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(scenario.scenario.title)} — negsim handout</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}{TABLE_CSS}</style></head><body>",
     )
     for part in (header, actors, issues, calendar, escalation, shocks, outcomes):
         part(page)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sim.analysis.story import effect_text, waypoint_label
 from sim.report.condition_text import condition_text
 from sim.report.stances import red_line_text
+from sim.report.tables import html_table
 from sim.scenario.format import Citation, Issue, Scenario
 from sim.scenario.overview import overview
 
@@ -84,17 +85,8 @@ class Page:
 
     def table(self, head: Iterable[str], rows: Iterable[Iterable[str]], nums: set[int]) -> None:
         """A table whose cells are already HTML; columns in *nums* are right-aligned."""
-        self.add(
-            "<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead>"
-        )
-        self.add("<tbody>")
-        for row in rows:
-            cells = (
-                f'<td class="num">{c}</td>' if i in nums else f"<td>{c}</td>"
-                for i, c in enumerate(row)
-            )
-            self.add("<tr>" + "".join(cells) + "</tr>")
-        self.add("</tbody></table>")
+        body = [[(c, "num") if i in nums else c for i, c in enumerate(row)] for row in rows]
+        self.add(html_table(list(head), body, raw=True))
 
     def block(self, head: str, *columns: tuple[str, str]) -> None:
         """A headed block whose evidence sits side by side in columns (*title*, HTML)."""

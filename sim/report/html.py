@@ -20,6 +20,8 @@ from sim.analysis.results import Results
 from sim.analysis.stamp import Stamp
 from sim.files import write_output
 from sim.report.figures import issue_div_id, report_figures
+from sim.report.summary import uncertainty_note
+from sim.report.tables import TABLE_CSS, html_table
 from sim.scenario.format import Scenario
 
 STYLE = (
@@ -102,7 +104,7 @@ def render_page(title: str, kind: str, intro: Sequence[str], sections: Sequence[
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)} — {e(kind)}</title>",
-        f"<style>{STYLE}</style>",
+        f"<style>{STYLE}{TABLE_CSS}</style>",
         "<script type=\"text/javascript\">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>",
         f'<script type="text/javascript">{get_plotlyjs()}</script>',
         "</head><body>",
@@ -164,7 +166,35 @@ def render_report(results: Results) -> str:
     sections = [
         figure_section(div, *texts[div], figure) for div, figure in report_figures(results).items()
     ]
+    sections.insert(1, uncertainty_section(results))
     return render_page(meta.title, "negsim report", intro, sections)
+
+
+def uncertainty_section(results: Results) -> Section:
+    """The shares with both kinds of uncertainty apart, and the outcomes that cannot occur."""
+    spread = results.input_spread
+    head = ["outcome", "share", "95 % interval (simulation noise)"]
+    head += ["input spread (10–90 %)"] if spread is not None else []
+    rows = []
+    s = results.scenario
+    for key, label in [(o.id, o.label) for o in s.outcomes] + [(p.id, p.label) for p in s.primary]:
+        low, high = results.interval(key)
+        noise = f"{100 * low:.1f} – {100 * high:.1f} %"
+        if key in results.structural_zeros:
+            noise = "cannot occur: " + results.structural_zeros[key]
+        cells = [label, f"{100 * results.share(key):.1f} %", noise]
+        if spread is not None:
+            cells.append(f"{100 * spread.low[key]:.1f} – {100 * spread.high[key]:.1f} %")
+        rows.append(cells)
+    table = html_table(head, rows, table_id="uncertainty")
+    return Section(
+        "uncertainty",
+        "Two kinds of uncertainty",
+        uncertainty_note(results)
+        + " An outcome that cannot occur is proved unreachable from the scenario's certain "
+        "inputs before any run, so its zero is not an estimate.",
+        table,
+    )
 
 
 def stamp_paragraph(stamp: Stamp) -> str:

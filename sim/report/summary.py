@@ -27,16 +27,46 @@ def _pct(value: float) -> str:
 
 
 def _share_table(
-    heading: str, labels: list[str], counts: npt.NDArray[np.int64], runs: int
+    heading: str, ids: list[str], labels: list[str], counts: npt.NDArray[np.int64], results: Results
 ) -> Table:
+    runs = results.runs
     low, high = wilson_interval(counts, runs)
+    spread = results.input_spread
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column(heading)
     for name in ("runs", "share", "95 % interval"):
         table.add_column(name, justify="right")
-    for label, count, lo, hi in zip(labels, counts, low, high, strict=True):
-        table.add_row(Text(label), str(int(count)), _pct(count / runs), f"{_pct(lo)} – {_pct(hi)}")
+    if spread is not None:
+        table.add_column("input spread", justify="right")
+    for key, label, count, lo, hi in zip(ids, labels, counts, low, high, strict=True):
+        noise = f"{_pct(lo)} – {_pct(hi)}"
+        if key in results.structural_zeros:
+            noise = "cannot occur"
+        row: list[str | Text] = [Text(label), str(int(count)), _pct(count / runs), noise]
+        if spread is not None:
+            row.append(f"{_pct(spread.low[key])} – {_pct(spread.high[key])}")
+        table.add_row(*row)
     return table
+
+
+def uncertainty_note(results: Results) -> str:
+    """What the intervals mean: simulation noise, and beside it the inputs' spread."""
+    text = "The 95 % interval (Wilson) is simulation noise only: more runs narrow it."
+    spread = results.input_spread
+    if spread is not None:
+        n = len(results.input_names)
+        text += (
+            f" The input spread is the 10–90 % range of the share across {spread.points} draws "
+            f"of the scenario's {n} uncertain inputs, {spread.runs_per_point} runs each with "
+            "common random numbers: what the analyst's judgements leave open, which more runs "
+            "do not narrow."
+        )
+    return text
+
+
+def zero_lines(results: Results) -> list[str]:
+    """One "cannot occur" line per outcome that no run can reach, with the proof."""
+    return [f"{key}: cannot occur: {why}" for key, why in results.structural_zeros.items()]
 
 
 def nearest_waypoint(results: Results, issue: int, value: float) -> str:
@@ -88,11 +118,23 @@ def summary_renderables(results: Results) -> Group:
     return Group(
         header,
         Text("\nOutcomes: a run may satisfy several or none."),
-        _share_table("outcome", [o.label for o in s.outcomes], results.counts(), results.runs),
+        _share_table(
+            "outcome",
+            [o.id for o in s.outcomes],
+            [o.label for o in s.outcomes],
+            results.counts(),
+            results,
+        ),
         Text("Primary classes: one per run; they sum to 100 %."),
         _share_table(
-            "primary class", [p.label for p in s.primary], results.primary_counts(), results.runs
+            "primary class",
+            [p.id for p in s.primary],
+            [p.label for p in s.primary],
+            results.primary_counts(),
+            results,
         ),
+        Text(uncertainty_note(results)),
+        *(Text(line) for line in zero_lines(results)),
         Text(
             "Issues: baseline forecasts (weighted median, weighted mean, expected-utility model) "
             "beside the runs that reached an agreement: their share, mean position with the "

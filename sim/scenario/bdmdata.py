@@ -11,15 +11,17 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from sim.errors import Problem, ScenarioError
 from sim.files import MIB, InputFileError, read_input
 from sim.vocabulary import MAX_ACTORS, control_characters
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
 
 MAX_DATA_BYTES = MIB
 """A data set is a regular file of at most 1 MiB."""
@@ -112,6 +114,8 @@ def read_bdm_csv(path: str | Path) -> BdmData:
         problems.append(Problem(file, max(len(lines), 1), 1, "", "need at least two actors"))
     if problems:
         raise ScenarioError(problems)
+    import numpy as np  # here, not at the top: ``negsim validate`` never needs numpy
+
     capability, position, salience = np.array(values, dtype=np.float64).T
     salience = salience / 100
     for array in (capability, position, salience):

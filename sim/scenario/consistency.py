@@ -24,6 +24,7 @@ from sim.scenario.conditions import (
     ShockFired,
 )
 from sim.scenario.format import Citation, Scenario
+from sim.scenario.inputs import resolve_path
 from sim.scenario.yamlsource import KeyPath
 
 Finding = tuple[KeyPath, str]
@@ -223,6 +224,27 @@ def _outcomes(s: Scenario) -> Iterator[Finding]:
         )
 
 
+def _uncertainties(s: Scenario) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for u, spec in enumerate(s.uncertainties):
+        path: KeyPath = ("uncertainties", u)
+        if spec.input in seen:
+            yield (*path, "input"), f"{spec.input!r} is declared uncertain twice"
+        seen.add(spec.input)
+        resolved = resolve_path(s, spec.input)
+        if isinstance(resolved, str):
+            yield (*path, "input"), resolved
+            continue
+        for key in ("low", "high"):
+            value = float(getattr(spec, key))
+            if not resolved.low <= value <= resolved.high:
+                yield (
+                    (*path, key),
+                    f"{value:g} lies outside the range of {spec.input} "
+                    f"[{resolved.low:g}, {resolved.high:g}]",
+                )
+
+
 def check_scenario(s: Scenario) -> list[Finding]:
     """Every cross-section problem in *s*, each with the key path it belongs to."""
     findings: list[Finding] = []
@@ -241,6 +263,8 @@ def check_scenario(s: Scenario) -> list[Finding]:
     findings.extend(_escalation(s))
     findings.extend(_shocks(s))
     findings.extend(_outcomes(s))
+    if not findings:  # id paths are read against a scenario whose references hold
+        findings.extend(_uncertainties(s))
     sources = [src.id for src in s.scenario.sources]
     for path, citation in walk_citations(s):
         findings.extend(_unknown(citation.source, sources, (*path, "source"), "source"))

@@ -122,17 +122,62 @@ class Uncertainty(Strict):
     salience: Annotated[Number, Field(ge=0, le=1)] = 0.0
 
 
-class RedLine(Evidenced):
-    """The range an actor can accept on an issue, and the weakest form of agreement it counts."""
+class Fallback(Evidenced):
+    """What an actor would truly accept on an issue when its stated red line is a bluff."""
 
     min: Position | None = None
     max: Position | None = None
     form: Form | None = None
 
     @model_validator(mode="after")
+    def _ordered(self) -> Fallback:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+    @property
+    def low(self) -> float:
+        """Lowest truly acceptable position (0 when open)."""
+        return 0.0 if self.min is None else self.min
+
+    @property
+    def high(self) -> float:
+        """Highest truly acceptable position (100 when open)."""
+        return 100.0 if self.max is None else self.max
+
+
+class RedLine(Evidenced):
+    """The range an actor can accept on an issue, and the weakest form of agreement it counts."""
+
+    min: Position | None = None
+    max: Position | None = None
+    form: Form | None = None
+    credibility: Probability = 1.0
+    """Probability that the stated line is the real one (1: certain; below 1 needs a fallback)."""
+    fallback: Fallback | None = None
+    """The bound and form the actor truly accepts in the runs where the line is not real."""
+
+    @model_validator(mode="after")
     def _ordered(self) -> RedLine:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.credibility < 1.0 and self.fallback is None:
+            raise ValueError(
+                f"credibility {self.credibility:g} < 1 needs a `fallback`: what the actor "
+                "truly accepts when the line is a bluff"
+            )
+        back = self.fallback
+        if back is not None and not (back.low <= self.low and back.high >= self.high):
+            raise ValueError(
+                f"the fallback [{back.low:g}, {back.high:g}] must contain the stated line "
+                f"[{self.low:g}, {self.high:g}]: a bluff overstates, it never understates"
+            )
+        weaker = back is None or self.form is None or back.form is None
+        if not weaker and back and back.form and self.form and back.form.rank > self.form.rank:
+            raise ValueError(
+                f"the fallback form {back.form.value} is stronger than the stated "
+                f"{self.form.value}: a bluff overstates, it never understates"
+            )
         return self
 
     @property
@@ -310,6 +355,45 @@ class PrimaryClass(Strict):
     """None only for the last class, the catch-all."""
 
 
+Distribution = Literal["uniform", "triangular", "normal"]
+FiniteFloat = Annotated[Number, Field(allow_inf_nan=False)]
+
+
+class Uncertain(Evidenced):
+    """A judgement number drawn per run from a distribution, with why it is that wide.
+
+    ``input`` is an id path naming the number (see :mod:`sim.scenario.inputs`); ``low`` and
+    ``high`` bound every distribution (a normal is truncated to them).
+    """
+
+    input: Annotated[str, Field(min_length=1, max_length=300)]
+    distribution: Distribution
+    low: FiniteFloat
+    high: FiniteFloat
+    mode: FiniteFloat | None = None
+    """Peak of a triangular distribution."""
+    mean: FiniteFloat | None = None
+    """Mean of a normal distribution before truncation."""
+    sd: Annotated[Number, Field(gt=0, allow_inf_nan=False)] | None = None
+    """Standard deviation of a normal distribution before truncation."""
+
+    @model_validator(mode="after")
+    def _parameters(self) -> Uncertain:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low:g}) is greater than high ({self.high:g})")
+        given = {k for k in ("mode", "mean", "sd") if getattr(self, k) is not None}
+        needed = {"uniform": set(), "triangular": {"mode"}, "normal": {"mean", "sd"}}
+        want = needed[self.distribution]
+        if given != want:
+            extra, missing = sorted(given - want), sorted(want - given)
+            parts = [f"needs {', '.join(missing)}"] if missing else []
+            parts += [f"takes no {', '.join(extra)}"] if extra else []
+            raise ValueError(f"a {self.distribution} distribution {' and '.join(parts)}")
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise ValueError(f"mode ({self.mode:g}) lies outside [{self.low:g}, {self.high:g}]")
+        return self
+
+
 class ModelParameters(Strict):
     """Engine parameters; every one has a documented default (see docs/model.md)."""
 
@@ -340,6 +424,8 @@ class Scenario(Strict):
     outcomes: Annotated[tuple[Outcome, ...], Field(min_length=1)]
     primary: Annotated[tuple[PrimaryClass, ...], Field(min_length=1)]
     model: ModelParameters = ModelParameters()
+    uncertainties: tuple[Uncertain, ...] = ()
+    """Judgement numbers drawn per run, each from its distribution (none: all fixed)."""
 
     @property
     def id(self) -> str:

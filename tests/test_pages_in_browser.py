@@ -1,0 +1,92 @@
+"""Every HTML page negsim writes, opened in headless Chromium as a reader would open it.
+
+Each page (run report, compare report, handout, forecast) must load from disk with no console
+error and no network request, draw every chart, and fit a 400 px phone screen without a
+horizontal scroll bar (and a desktop screen too). CI sets NEGSIM_REQUIRE_BROWSER=1, so these
+tests fail there instead of skipping when no browser is at hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import DESKTOP, NARROW, LoadedPage, PageLoader, describe, png_width
+
+from sim.analysis.comparison import compare_scenarios
+from sim.analysis.forecast import forecast
+from sim.analysis.montecarlo import simulate
+from sim.report import write_compare_report, write_forecast_report, write_report
+from sim.report.compare_figures import compare_figures
+from sim.report.figures import report_figures
+from sim.report.handout import write_handout
+from sim.scenario.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGSHIP = ROOT / "scenarios" / "geneva-2022.yaml"
+VARIANT = ROOT / "scenarios" / "variants" / "no-insurgency-plan.yaml"
+RUNS, SEED = 60, 3
+PAGES = ("report", "compare", "handout", "forecast")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int]]:
+    """Each page written to disk, with the number of charts it must draw."""
+    folder = tmp_path_factory.mktemp("pages")
+    flagship = load_scenario(FLAGSHIP)
+    results = simulate(flagship, runs=RUNS, seed=SEED)
+    comparison = compare_scenarios([flagship, load_scenario(VARIANT)], runs=RUNS, seed=SEED)
+    forecasts = forecast(flagship)
+    return {
+        "report": (write_report(results, folder / "report.html"), len(report_figures(results))),
+        "compare": (
+            write_compare_report(comparison, folder / "compare.html"),
+            len(compare_figures(comparison)),
+        ),
+        "handout": (write_handout(flagship, folder / "handout.html"), 0),
+        "forecast": (
+            write_forecast_report(forecasts, folder / "forecast.html", force=False),
+            len(forecasts),
+        ),
+    }
+
+
+def _load(
+    page_loader: PageLoader, pages: dict[str, tuple[Path, int]], name: str, width: int
+) -> LoadedPage:
+    path, _ = pages[name]
+    return page_loader.load(path, width)
+
+
+@pytest.mark.parametrize("width", [NARROW, DESKTOP])
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_offline_without_console_errors(
+    page_loader: PageLoader, pages: dict[str, tuple[Path, int]], name: str, width: int
+) -> None:
+    page = _load(page_loader, pages, name, width)
+    assert page.console_errors == [], describe(page)
+    assert page.requests == [], describe(page)
+
+
+@pytest.mark.parametrize("width", [NARROW, DESKTOP])
+@pytest.mark.parametrize("name", PAGES)
+def test_every_chart_is_drawn_within_the_screen(
+    page_loader: PageLoader, pages: dict[str, tuple[Path, int]], name: str, width: int
+) -> None:
+    page = _load(page_loader, pages, name, width)
+    _, charts = pages[name]
+    assert len(page.charts) == charts, describe(page)
+    assert page.undrawn == [], describe(page)
+    assert all(chart.width <= width for chart in page.charts), [
+        (c.id, c.width) for c in page.charts
+    ]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_phone_screen_never_scrolls_sideways(
+    page_loader: PageLoader, pages: dict[str, tuple[Path, int]], name: str
+) -> None:
+    page = _load(page_loader, pages, name, NARROW)
+    assert page.scroll_width <= NARROW, describe(page)
+    assert page.screenshot is not None
+    assert png_width(page.screenshot) == NARROW, describe(page)
