@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from sim.analysis.forecast import forecast as forecast
     from sim.analysis.montecarlo import simulate as simulate
     from sim.analysis.results import Results as Results
+    from sim.analysis.sensitivity import Sensitivity as Sensitivity
+    from sim.analysis.sensitivity import sensitivity as sensitivity
     from sim.engine.record import RunRecord as RunRecord
     from sim.errors import NegsimError as NegsimError
     from sim.errors import ScenarioError as ScenarioError
@@ -40,6 +42,8 @@ _HOMES = {
     "forecast": "sim.analysis.forecast",
     "simulate": "sim.analysis.montecarlo",
     "Results": "sim.analysis.results",
+    "Sensitivity": "sim.analysis.sensitivity",
+    "sensitivity": "sim.analysis.sensitivity",
     "RunRecord": "sim.engine.record",
     "NegsimError": "sim.errors",
     "ScenarioError": "sim.errors",
@@ -60,6 +64,7 @@ __all__ = [
     "RunRecord",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
     "SimulationError",
     "backtest",
     "compare",
@@ -68,6 +73,7 @@ __all__ = [
     "format_table",
     "load_scenario",
     "read_bdm_csv",
+    "sensitivity",
     "simulate",
     "write_report",
 ]

@@ -10,15 +10,16 @@ operating-system error on the way becomes a one-line :class:`OutputError` naming
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from sim.errors import NegsimError
 
@@ -117,6 +118,7 @@ class Format:
 HTML = Format("HTML", (".html", ".htm"))
 CSV = Format("CSV", (".csv",))
 JSON = Format("JSON", (".json",))
+PARQUET = Format("Parquet", (".parquet",))
 
 
 @dataclass(frozen=True, eq=False)
@@ -264,7 +266,8 @@ class Staging:
     outputs: Sequence[Output]
     stdout: BinaryIO | None = None
     _files: dict[int, _Reserved] = field(default_factory=dict)
-    _held: dict[int, list[bytes]] = field(default_factory=dict)
+    _held: dict[int, io.BytesIO] = field(default_factory=dict)
+    _texts: list[io.TextIOWrapper] = field(default_factory=list)
     _made: list[Path] = field(default_factory=list)
     _done: bool = False
 
@@ -272,7 +275,7 @@ class Staging:
         try:
             for output in self.outputs:
                 if output.path is None:
-                    self._held[id(output)] = []
+                    self._held[id(output)] = io.BytesIO()
                 else:
                     self._files[id(output)] = self._reserve(output.path, output.replace)
         except BaseException:
@@ -301,16 +304,22 @@ class Staging:
         return _Reserved(path, Path(temp), os.fdopen(fd, "wb"), replace)
 
     def handle(self, output: Output) -> BinaryIO:
-        """The open temporary file of a file output, to stream its content into."""
-        if id(output) not in self._files:
-            raise OutputError(f"{output.option}: cannot stream to standard output")
+        """Where *output*'s bytes go: its temporary file, or a buffer held for standard output."""
+        if id(output) in self._held:
+            return self._held[id(output)]
         return self._files[id(output)].handle
+
+    def text(self, output: Output) -> TextIO:
+        """A UTF-8 text stream into *output* (for a large output written while it is made)."""
+        stream = io.TextIOWrapper(self.handle(output), encoding="utf-8", newline="")
+        self._texts.append(stream)
+        return stream
 
     def write(self, output: Output, data: str | bytes) -> None:
         """Add *data* to *output*: to its temporary file, or held back for standard output."""
         payload = data.encode("utf-8") if isinstance(data, str) else data
         if id(output) in self._held:
-            self._held[id(output)].append(payload)
+            self._held[id(output)].write(payload)
             return
         reserved = self._files[id(output)]
         try:
@@ -329,6 +338,10 @@ class Staging:
             OutputError: when any output cannot be written.
         """
         placed: list[tuple[_Reserved, Path | None]] = []
+        for stream in self._texts:
+            stream.flush()
+            stream.detach()  # the file itself is closed below, once synced
+        self._texts.clear()
         try:
             for reserved in self._files.values():
                 _finish(reserved)
@@ -352,12 +365,16 @@ class Staging:
                 with suppress(OSError):
                     backup.unlink()
         if self._held:
-            stream = self.stdout if self.stdout is not None else sys.stdout.buffer
-            for chunks in self._held.values():
-                stream.write(b"".join(chunks))
-            stream.flush()
+            out = self.stdout if self.stdout is not None else sys.stdout.buffer
+            for held in self._held.values():
+                out.write(held.getvalue())
+            out.flush()
 
     def _discard(self) -> None:
+        for stream in self._texts:
+            with suppress(OSError, ValueError):
+                stream.detach()
+        self._texts.clear()
         for reserved in self._files.values():
             with suppress(OSError):
                 reserved.handle.close()
@@ -405,6 +422,22 @@ def _place(reserved: _Reserved) -> Path | None:
     except OSError as error:
         raise _cannot(path, error) from None
     return None
+
+
+@contextmanager
+def atomic_stream(path: Path, *, overwrite: bool = False) -> Iterator[TextIO]:
+    """A text file written as a stream into a temporary file beside *path*, renamed at the end.
+
+    Why: a large output (the per-run export of a million runs) is written while it is made and
+    never held in memory, yet an error or an interrupt before the end leaves nothing behind, and
+    an existing file is replaced only when *overwrite* is true (and only if it is regular).
+    """
+    path = Path(path)
+    kind = Format(path.suffix.lower() or "this", (path.suffix.lower(),))
+    output = plan_output(path, option="path", kind=kind, default=path, force=overwrite)
+    with Staging([output]) as staging:
+        yield staging.text(output)
+        staging.install()
 
 
 def write_outputs(contents: Sequence[tuple[Output, str | bytes]]) -> None:

@@ -77,3 +77,5 @@ def test_tuning_refuses_unknown_settings_and_out_of_range_values(tmp_path: Path)
         backtest(path, runs=2, tune=("speed", [1, 2]))
     with pytest.raises(SimulationError, match="convergence must be"):
         backtest(path, runs=2, tune=("convergence", [5, 80]))
+    with pytest.raises(SimulationError, match=r"rounds must be a whole number \(got 2.5\)"):
+        backtest(path, runs=2, tune=("rounds", [1, 2.5]))

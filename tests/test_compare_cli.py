@@ -32,7 +32,7 @@ def test_compare_prints_every_shared_outcome_and_each_scenario(workdir: Path) ->
         assert label in output
     assert "tiny: River talks" in output
     assert "tiny-soft: River talks, North softens" in output
-    assert "tiny-soft − tiny" in output
+    assert "tiny-soft − tiny" in " ".join(output.split())
     assert f"report: {REPORT}" in output
     assert (workdir / REPORT).exists()
 

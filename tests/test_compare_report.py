@@ -13,6 +13,9 @@ from variant_pair import write_pair
 
 from sim.analysis.comparison import Comparison, compare_scenarios
 from sim.analysis.forecast import forecast
+from sim.analysis.montecarlo import simulate
+from sim.analysis.results import Results
+from sim.analysis.runs import RunTable
 from sim.errors import NegsimError
 from sim.report import compare_report_data, write_compare_report, write_forecast_report
 from sim.report.compare import TABLE_ID, default_compare_path, render_compare_report
@@ -84,6 +87,11 @@ def test_difference_markers_are_filled_exactly_when_the_interval_excludes_zero(
     assert filled == [comparison.difference(o, 1).excludes_zero for o in outcomes]
 
 
+def _per_run(results: Results) -> RunTable:
+    """The same runs again, this time keeping every run's row."""
+    return simulate(results.scenario, runs=results.runs, seed=results.seed, keep_runs=True).table
+
+
 def test_escalation_has_a_line_per_scenario_for_each_rung_above_the_lowest(
     comparison: Comparison,
 ) -> None:
@@ -91,7 +99,7 @@ def test_escalation_has_a_line_per_scenario_for_each_rung_above_the_lowest(
     assert len(traces) == 3 * 2
     first = traces[0]
     assert first["x"][0] == "2030-01-01"
-    levels = comparison.results[0].table.level_by_week
+    levels = _per_run(comparison.results[0]).level_by_week
     assert first["y"] == pytest.approx((levels >= 1).mean(axis=0).tolist(), abs=1e-6)
     assert [t["showlegend"] for t in traces[:2]] == [True, True]
     assert not any(t["showlegend"] for t in traces[2:])
@@ -102,7 +110,7 @@ def test_issue_histograms_overlay_every_agreement_of_each_scenario(
 ) -> None:
     traces = compare_report_data(comparison)["issue-toll"]
     for trace, results in zip(traces, comparison.results, strict=True):
-        agreed = int((~np.isnan(results.table.agreement_position[:, 0])).sum())
+        agreed = int((~np.isnan(_per_run(results).agreement_position[:, 0])).sum())
         assert sum(trace["y"]) == agreed
         assert f"({agreed} of 200 agreed)" in trace["name"]
     layout = compare_figures(comparison)["issue-toll"].layout
@@ -167,3 +175,17 @@ def test_run_compare_and_forecast_pages_share_one_shell(
         assert page.count("plotly.js v") == 1
         assert "<nav><ul>" in page
     assert '<section id="section-forecast-0">' in forecast_page
+
+
+def test_the_page_counts_the_runs_that_changed_class(comparison: Comparison) -> None:
+    page = render_compare_report(comparison)
+    moves = comparison.transitions(1)
+    table = page[page.index('id="transitions-1"') :]
+    table = table[: table.index("</table>")]
+    for row in moves.counts:
+        for count in row:
+            assert f">{count}</td>" in table
+    assert f"{moves.moved} of {moves.runs} runs ended in another primary class" in page
+    assert compare_report_data(comparison)["transitions"][0][1][1:] == [
+        str(n) for n in moves.counts[0]
+    ]

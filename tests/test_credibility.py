@@ -76,7 +76,9 @@ def test_a_bluffed_red_line_lets_consent_follow_the_fallback_while_offers_see_th
 
 
 def test_the_reality_of_a_red_line_is_drawn_per_run_with_its_credibility() -> None:
-    results = simulate(scenario_from_data(_toll_bluff(0.3)), runs=400, seed=2, input_points=0)
+    results = simulate(
+        scenario_from_data(_toll_bluff(0.3)), runs=400, seed=2, input_points=0, keep_runs=True
+    )
     column = results.input_names.index("redline.south.toll.real")
     real = results.table.inputs[:, column]
     assert set(np.unique(real)) <= {0.0, 1.0}

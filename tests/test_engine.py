@@ -142,7 +142,7 @@ def test_every_run_starts_on_the_scenarios_start_rung(tmp_path: Path, tiny_path:
     from sim.scenario.loader import load_scenario
 
     path = _tiny_starting_on(tmp_path, tiny_path, "threats")
-    results = simulate(load_scenario(path), runs=60, seed=4)
+    results = simulate(load_scenario(path), runs=60, seed=4, keep_runs=True)
     assert (results.table.level_by_week[:, 0] == 1).all()
     assert (results.table.peak_level >= 1).all()
 
@@ -151,7 +151,7 @@ def test_a_run_can_descend_below_its_start_rung(tmp_path: Path, tiny_path: Path)
     from sim.scenario.loader import load_scenario
 
     path = _tiny_starting_on(tmp_path, tiny_path, "blockade")
-    results = simulate(load_scenario(path), runs=200, seed=4)
+    results = simulate(load_scenario(path), runs=200, seed=4, keep_runs=True)
     assert (results.table.final_level < 2).any()
 
 

@@ -7,19 +7,20 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+import yaml
 from golden import check_golden
 from typer.testing import CliRunner
+from uncertain_tiny import tiny_data
 
 from sim.analysis.drivers import explain_outcome
 from sim.analysis.montecarlo import simulate, simulate_run
 from sim.analysis.story import EntryKind, RunStory, explain_run
 from sim.cli import app
 from sim.engine.outcomes import classify, outcome_rules
-from sim.engine.record import Reason
-from sim.engine.sampling import compile_scenario
+from sim.engine.sampling import compile_scenario, draw_names
 from sim.errors import SimulationError
 from sim.scenario.format import Scenario
-from sim.scenario.loader import load_scenario
+from sim.scenario.loader import load_scenario, scenario_from_data
 from sim.vocabulary import FORM_NAMES
 
 runner = CliRunner()
@@ -43,7 +44,7 @@ def test_explain_run_reports_the_outcomes_and_peak_that_simulate_recorded(
     fixture: str, runs: int, request: pytest.FixtureRequest
 ) -> None:
     scenario = load_scenario(request.getfixturevalue(fixture))
-    results = simulate(scenario, runs=runs, seed=5, workers=1)
+    results = simulate(scenario, runs=runs, seed=5, workers=1, keep_runs=True)
     rungs = [r.id for r in scenario.escalation.ladder] if scenario.escalation else ["-"]
     for k in range(runs):
         story = explain_run(scenario, k, seed=5)
@@ -59,7 +60,7 @@ def test_explain_run_cli_prints_the_same_outcomes_and_peak_as_simulate(
     flagship_path: Path,
 ) -> None:
     scenario = load_scenario(flagship_path)
-    results = simulate(scenario, runs=6, seed=2, workers=1)
+    results = simulate(scenario, runs=6, seed=2, workers=1, keep_runs=True)
     rungs = [r.id for r in scenario.escalation.ladder] if scenario.escalation else []
     for k in range(6):
         result = runner.invoke(app, ["explain", str(flagship_path), "--run", str(k), "--seed", "2"])
@@ -145,8 +146,10 @@ def test_explain_outcome_prints_a_ranked_table_and_reads_the_top_driver(tiny_pat
             line.split()[:1] == [str(rank)] and driver.feature in line
             for line in result.output.splitlines()
         )
-    reading = result.output.rstrip().splitlines()[-1]
+    *_, reading, hint = result.output.rstrip().splitlines()
     assert drivers[0].feature in reading
+    first = drivers[0].examples[0]
+    assert hint.startswith(f"e.g. runs {first}, ") and f"--run {first} --seed 0" in hint
     assert "95 % interval" in reading
 
 
@@ -177,26 +180,78 @@ def test_a_bad_scenario_exits_2_with_a_located_error(tiny_path: Path, tmp_path: 
     assert "Traceback" not in result.output
 
 
-def test_a_meeting_counts_only_in_runs_that_lasted_until_it(flagship_path: Path) -> None:
+def test_explain_outcome_ranks_the_runs_inputs_only_never_what_happened_in_them(
+    flagship_path: Path,
+) -> None:
     scenario = load_scenario(flagship_path)
     _, drivers = explain_outcome(scenario, "war", runs=150, seed=0, top=1000)
-    feature = "agreement on enlargement blocked at madrid-summit"
-    driver = next(d for d in drivers if d.feature == feature)
+    arrays = compile_scenario(scenario)
+    inputs = set(arrays.space.names) | set(draw_names(arrays))
+    assert drivers and all(d.input in inputs for d in drivers)
+    assert not any("agreement" in d.feature or "blocked" in d.feature for d in drivers)
+
+
+def test_explain_outcome_never_ranks_an_input_the_outcome_s_condition_names(
+    tiny_path: Path,
+) -> None:
+    data = tiny_data()
+    data["outcomes"].append(
+        {
+            "id": "dry-toll",
+            "label": "Drought and a low toll",
+            "condition": {
+                "all": [
+                    {"shock": "drought"},
+                    {"position": {"actor": "north", "issue": "toll", "max": 22}},
+                ]
+            },
+        }
+    )
+    scenario = scenario_from_data(data)
+    count, drivers = explain_outcome(scenario, "dry-toll", runs=200, seed=0, top=1000)
+    assert 0 < count < 200
+    named = {
+        "shock.drought.drawn",
+        "shock.drought.day",
+        "north.toll.position",
+        "north.toll.salience",
+    }
+    assert drivers and not named & {d.input for d in drivers}
+    # The same inputs are ranked for an outcome whose condition does not name them.
+    _, plain = explain_outcome(scenario, "toll-deal", runs=200, seed=0, top=1000)
+    assert "shock.drought.drawn" in {d.input for d in plain}
+
+
+def test_a_shock_s_day_counts_only_in_runs_where_it_was_drawn(tiny_path: Path) -> None:
+    scenario = load_scenario(tiny_path)
+    _, drivers = explain_outcome(scenario, "toll-deal", runs=200, seed=0, top=1000)
+    day = next(d for d in drivers if d.input == "shock.drought.day")
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
-    madrid = arrays.venue_ids.index("madrid-summit")
-    issue = arrays.issue_ids.index("enlargement")
-    war: list[bool] = []
-    other: list[bool] = []
-    for run in range(150):
-        _, record = simulate_run(arrays, 0, run)
-        if record.end_day < arrays.venue_day[madrid]:
-            continue
-        blocked = any(
-            b.venue == madrid and b.issue == issue and b.reason is not Reason.NOT_CONVERGED
-            for b in record.blocked
-        )
-        hit = rules.primary_ids[classify(record, rules)[1]] == "war"
-        (war if hit else other).append(blocked)
-    assert driver.with_outcome == pytest.approx(sum(war) / len(war))
-    assert driver.without_outcome == pytest.approx(sum(other) / len(other))
+    days: dict[bool, list[float]] = {True: [], False: []}
+    for run in range(200):
+        params, record = simulate_run(arrays, 0, run)
+        if params.shock_fired[0]:
+            days[bool(classify(record, rules)[0][0])].append(float(params.shock_day[0]))
+    assert day.with_outcome == pytest.approx(sum(days[True]) / len(days[True]))
+    assert day.without_outcome == pytest.approx(sum(days[False]) / len(days[False]))
+
+
+def test_explain_outcome_says_an_unreachable_outcome_cannot_occur(tmp_path: Path) -> None:
+    data = tiny_data()
+    data["outcomes"].append(
+        {
+            "id": "dear-toll",
+            "label": "Dear toll",
+            "condition": {"agreement": {"issue": "toll", "min": 60}},
+        }
+    )
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = runner.invoke(app, ["explain", str(path), "--outcome", "dear-toll"])
+    assert result.exit_code == 0, result.output
+    assert "“Dear toll” (dear-toll) cannot occur: an agreement on toll at 60 or above" in " ".join(
+        result.output.split()
+    )
+    assert "north (at most 50)" in " ".join(result.output.split())
+    assert "Try more runs" not in result.output

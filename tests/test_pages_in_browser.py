@@ -1,7 +1,7 @@
 """Every HTML page negsim writes, opened in headless Chromium as a reader would open it.
 
-Each page (run report, compare report, handout, forecast) must load from disk with no console
-error and no network request, draw every chart, and fit a 400 px phone screen without a
+Each page (run report, compare report, handout, forecast, backtest) must load from disk with no
+console error and no network request, draw every chart, and fit a 400 px phone screen without a
 horizontal scroll bar (and a desktop screen too). CI sets NEGSIM_REQUIRE_BROWSER=1, so these
 tests fail there instead of skipping when no browser is at hand.
 """
@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from browser import DESKTOP, NARROW, LoadedPage, PageLoader, describe, png_width
 
+from sim.analysis.backtest import backtest
 from sim.analysis.comparison import compare_scenarios
 from sim.analysis.forecast import forecast
 from sim.analysis.montecarlo import simulate
 from sim.report import write_compare_report, write_forecast_report, write_report
+from sim.report.backtest import backtest_figures, write_backtest_report
 from sim.report.compare_figures import compare_figures
 from sim.report.figures import report_figures
 from sim.report.handout import write_handout
@@ -26,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "scenarios" / "geneva-2022.yaml"
 VARIANT = ROOT / "scenarios" / "variants" / "no-insurgency-plan.yaml"
 RUNS, SEED = 60, 3
-PAGES = ("report", "compare", "handout", "forecast")
+PAGES = ("report", "compare", "handout", "forecast", "backtest")
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int
     results = simulate(flagship, runs=RUNS, seed=SEED)
     comparison = compare_scenarios([flagship, load_scenario(VARIANT)], runs=RUNS, seed=SEED)
     forecasts = forecast(flagship)
+    scored = backtest(ROOT / "scenarios" / "deu" / "deu3-dev.tsv", runs=4, seed=SEED, workers=1)
     return {
         "report": (write_report(results, folder / "report.html"), len(report_figures(results))),
         "compare": (
@@ -47,6 +50,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int
         "forecast": (
             write_forecast_report(forecasts, folder / "forecast.html", force=False),
             len(forecasts),
+        ),
+        "backtest": (
+            write_backtest_report(scored, folder / "backtest.html"),
+            len(backtest_figures(scored)),
         ),
     }
 

@@ -10,6 +10,7 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "RunRecord",
         "Scenario",
         "ScenarioError",
+        "Sensitivity",
         "SimulationError",
         "backtest",
         "compare",
@@ -18,6 +19,7 @@ def test_the_public_api_is_exactly_the_documented_names() -> None:
         "format_table",
         "load_scenario",
         "read_bdm_csv",
+        "sensitivity",
         "simulate",
         "write_report",
     }

@@ -27,7 +27,8 @@ FIXED_IDS = ["outcomes", "primary", "escalation", "issue-toll", "issue-dam", "co
 
 @pytest.fixture(scope="module")
 def results() -> Results:
-    return simulate(load_scenario(TESTS / "testdata" / "tiny" / "tiny.yaml"), runs=300, seed=7)
+    tiny = load_scenario(TESTS / "testdata" / "tiny" / "tiny.yaml")
+    return simulate(tiny, runs=300, seed=7, keep_runs=True)
 
 
 def _rounded(value: Any, digits: int = 6) -> Any:

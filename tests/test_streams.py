@@ -27,7 +27,11 @@ def test_certain_inputs_give_the_runs_the_engine_gave_before_inputs_could_be_unc
 ) -> None:
     # The golden files were written by the engine before this change (commit 197e135).
     before = (DATA / golden).read_text(encoding="utf-8").splitlines()
-    now = simulate(certain(load_scenario(path)), runs=300, seed=7).to_csv().splitlines()
+    now = (
+        simulate(certain(load_scenario(path)), runs=300, seed=7, keep_runs=True)
+        .to_csv()
+        .splitlines()
+    )
     width = len(before[0].split(","))
     assert [",".join(line.split(",")[:width]) for line in now] == before
 
@@ -83,7 +87,9 @@ def test_an_uncertain_belief_of_prevailing_is_the_belief_the_runs_escalate_on() 
     low["uncertainties"] = [uncertain("south.prevail", 0.05, 0.1)]
     high["uncertainties"] = [uncertain("south.prevail", 0.9, 0.95)]
     peaks = [
-        simulate(scenario_from_data(d), runs=300, seed=1, input_points=0).table.peak_level.mean()
+        simulate(
+            scenario_from_data(d), runs=300, seed=1, input_points=0, keep_runs=True
+        ).table.peak_level.mean()
         for d in (low, high)
     ]
     assert peaks[0] < peaks[1]

@@ -14,7 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import numpy.typing as npt
 
-from sim.analysis.design import pool_context, worker_start
+from sim.analysis.design import pool_context
+from sim.analysis.executors import worker_start
 from sim.analysis.montecarlo import simulate_run
 from sim.engine.sampling import compile_scenario
 from sim.model.eu_kernel import compile_kernels

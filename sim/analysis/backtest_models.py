@@ -92,11 +92,12 @@ def with_setting(
     """*settings* and *rounds* with the tunable setting *name* set to *value* (checked)."""
     if name not in TUNABLE:
         raise SimulationError(f"cannot tune {name!r}; tunable: {', '.join(TUNABLE)}")
+    if name in ("rounds", "engine_rounds") and value != int(value):
+        raise SimulationError(f"{name} must be a whole number (got {value:g})")
     if name == "rounds":
-        changed, new_rounds = settings, int(value) if value == int(value) else -1
+        changed, new_rounds = settings, int(value)
     elif name == "engine_rounds":
-        whole = int(value) if value == int(value) else -1
-        changed, new_rounds = dataclasses.replace(settings, rounds=whole), rounds
+        changed, new_rounds = dataclasses.replace(settings, rounds=int(value)), rounds
     elif name == "convergence":
         changed, new_rounds = dataclasses.replace(settings, convergence=float(value)), rounds
     elif name == "position_sd":

@@ -8,11 +8,7 @@ points (common random numbers; Law 2015, §11.2).
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
-import os
-import signal
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -20,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from sim.analysis.executors import worker_start
 from sim.analysis.results import InputSpread
 from sim.analysis.streams import design_generator, simulate_at
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
@@ -45,26 +42,6 @@ def pool_context() -> multiprocessing.context.BaseContext:
     """The process start method for worker pools: fork where the platform has it."""
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def worker_start() -> None:
-    """Every pool's initializer: workers die silently on a signal, and with their parent.
-
-    Why: a forked worker inherits the parent's signal handlers, which would turn its own
-    termination into an exception it reports back instead of exiting (or a traceback per worker
-    on Ctrl-C); and a worker whose parent was killed outright (SIGKILL) would otherwise wait for
-    work forever.
-    """
-    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(number, signal.SIG_DFL)
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 @dataclass(frozen=True)

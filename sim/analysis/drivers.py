@@ -1,11 +1,13 @@
-"""What separates runs with an outcome from the others: shocks, agreements and sampled inputs.
+"""What separates runs with an outcome from the others: the runs' inputs, causes not consequences.
 
-:func:`explain_outcome` compares runs with an outcome against the others on every shock,
-agreement struck or blocked at a venue and sampled parameter, ranked by standardised difference.
+:func:`explain_outcome` compares runs with an outcome against the others on every input a run
+draws (declared uncertain inputs, the reality of red lines, positions, saliences, beliefs,
+shocks), ranked by standardised difference, leaving out what the outcome's condition names.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -15,12 +17,21 @@ import numpy.typing as npt
 from sim.analysis.comparison import newcombe_difference
 from sim.analysis.montecarlo import Progress, simulate_run
 from sim.engine.outcomes import classify, outcome_rules
-from sim.engine.record import Reason, RunRecord
-from sim.engine.sampling import RunParameters, ScenarioArrays, compile_scenario
+from sim.engine.record import RunRecord
+from sim.engine.sampling import (
+    RunParameters,
+    ScenarioArrays,
+    compile_scenario,
+    draw_names,
+    draw_values,
+)
 from sim.errors import SimulationError, unknown
+from sim.scenario.conditions import AllOf, AnyOf, Condition, FinalPosition, NotOf, ShockFired
 from sim.scenario.format import Scenario
 
 Z95 = 1.959964
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,10 @@ class Driver:
     """Difference divided by the feature's standard deviation over all runs (the ranking key)."""
     places: int = 3
     """Decimals a mean is shown with: 1 on 0–100 scales, 3 on 0–1 ones."""
+    input: str = ""
+    """The input's id path, its column in the per-run export."""
+    examples: tuple[int, ...] = ()
+    """Runs with the outcome where the input lies on the driver's side (for ``explain --run``)."""
 
     @property
     def excludes_zero(self) -> bool:
@@ -47,69 +62,83 @@ class Driver:
         return self.low > 0.0 or self.high < 0.0
 
 
-def _features(
-    arrays: ScenarioArrays, params: RunParameters, record: RunRecord
-) -> tuple[list[float], list[float]]:
-    """Yes/no and numeric features of a run; NaN where a feature is not observed.
+def _condition_inputs(condition: Condition | None) -> set[str]:
+    """Id paths of the run's inputs that *condition* itself names (never ranked as causes)."""
+    if condition is None:
+        return set()
+    if isinstance(condition, AllOf | AnyOf):
+        parts = condition.all if isinstance(condition, AllOf) else condition.any
+        return set().union(*(_condition_inputs(p) for p in parts))
+    if isinstance(condition, NotOf):
+        return _condition_inputs(condition.not_)
+    if isinstance(condition, ShockFired):
+        return {f"shock.{condition.shock}.drawn", f"shock.{condition.shock}.day"}
+    if isinstance(condition, FinalPosition):
+        test = condition.position
+        return {f"{test.actor}.{test.issue}.position", f"{test.actor}.{test.issue}.salience"}
+    return set()
 
-    Why: a run that reaches the top rung stops, so its later meetings never happen; counting them
-    as failed would make every later meeting look like a driver of war. So an agreement blocked
-    at a meeting counts only in runs that lasted to its date, and the meeting an agreement in
-    force comes from (a later one may replace it) only in runs that lasted the whole calendar.
-    Shocks are taken as drawn, for the same reason.
+
+def condition_of(scenario: Scenario, outcome: str) -> Condition | None:
+    """The condition of an outcome or primary class (outcomes first, as results count them)."""
+    for o in scenario.outcomes:
+        if o.id == outcome:
+            return o.condition
+    return next(p.condition for p in scenario.primary if p.id == outcome)
+
+
+def describe(name: str) -> str:
+    """A run input's id path in words."""
+    parts = name.split(".")
+    if parts[0] == "shock" and parts[-1] == "drawn":
+        return f"shock {parts[1]} drawn to fire"
+    if parts[0] == "shock" and parts[-1] == "day":
+        return f"day shock {parts[1]} fires"
+    if parts[0] == "redline":
+        return f"red line of {parts[1]} on {parts[2]} is real"
+    if len(parts) == 3 and parts[2] in ("position", "salience"):
+        return f"{parts[2]} of {parts[0]} on {parts[1]}"
+    if len(parts) == 2 and parts[1] == "belief":
+        return f"belief of {parts[0]} in prevailing"
+    return name
+
+
+def _inputs(arrays: ScenarioArrays, params: RunParameters, record: RunRecord) -> FloatArray:
+    """A run's inputs: its declared uncertain inputs, then its own draws; NaN where unobserved.
+
+    Why only inputs: a feature of what happened in the run (an agreement struck or blocked) is
+    part of the outcome, not a cause of it; and a shock's day counts only where it was drawn.
     """
-    flags = params.shock_fired.astype(float).tolist()
-    reached = np.zeros((len(arrays.venue_ids), arrays.n_issues))
-    blocked = np.zeros_like(reached)
-    for g in record.agreements:
-        if g is not None:
-            reached[g.venue, g.issue] = 1.0
-    for b in record.blocked:
-        if b.reason is not Reason.NOT_CONVERGED:  # "blocked": converged, then refused
-            blocked[b.venue, b.issue] = 1.0
-    blocked[arrays.venue_day > record.end_day] = np.nan
-    if record.end_day < arrays.venue_day.max():
-        reached[:] = np.nan
-    flags += reached[arrays.venue_table].tolist() + blocked[arrays.venue_table].tolist()
-    numbers = params.position.ravel().tolist() + params.salience.ravel().tolist()
-    numbers += params.prevail.tolist()
-    return flags, numbers
+    draws = draw_values(arrays, params)
+    names = draw_names(arrays)
+    for j, name in enumerate(names):
+        if name.endswith(".day") and draws[j - 1] == 0.0:
+            draws[j] = np.nan
+    return np.concatenate([np.asarray(record.inputs, dtype=np.float64), draws])
 
 
-def _names(arrays: ScenarioArrays) -> tuple[list[str], list[str]]:
-    flags = [f"shock drawn to fire: {s}" for s in arrays.shock_ids]
-    table = list(zip(*np.nonzero(arrays.venue_table), strict=True))
-    flags += [
-        f"agreement on {arrays.issue_ids[k]} from {arrays.venue_ids[v]} in force at the end"
-        for v, k in table
-    ]
-    flags += [
-        f"agreement on {arrays.issue_ids[k]} blocked at {arrays.venue_ids[v]}" for v, k in table
-    ]
-    pairs = [(a, k) for a in arrays.actor_ids for k in arrays.issue_ids]
-    numbers = [f"position of {a} on {k}" for a, k in pairs]
-    numbers += [f"salience of {a} on {k}" for a, k in pairs]
-    numbers += [f"belief of {arrays.actor_ids[a]} in prevailing" for a in arrays.option_actor]
-    return flags, numbers
+def _binary(x: FloatArray) -> bool:
+    known = x[~np.isnan(x)]
+    return bool(known.size) and bool(np.all((known == 0.0) | (known == 1.0)))
 
 
-def _mean_driver(
-    name: str, x: npt.NDArray[np.float64], hit: npt.NDArray[np.bool_], places: int
-) -> Driver:
+def _mean_driver(name: str, x: FloatArray, hit: BoolArray, places: int) -> Driver | None:
+    known = ~np.isnan(x)
+    x, hit = x[known], hit[known]
     a, b = x[hit], x[~hit]
+    if not (a.size and b.size) or float(x.std()) <= 1e-12:
+        return None
     diff = float(a.mean() - b.mean())
     small = min(len(a), len(b)) < 2
     se = math.inf if small else math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
     low, high, spread = diff - Z95 * se, diff + Z95 * se, float(x.std(ddof=1))
-    standardised = diff / spread
     return Driver(
-        name, "mean", float(a.mean()), float(b.mean()), diff, low, high, standardised, places
-    )
+        describe(name), "mean", float(a.mean()), float(b.mean()), diff, low, high,
+        diff / spread, places, name,
+    )  # fmt: skip
 
 
-def _share_driver(
-    name: str, x: npt.NDArray[np.float64], hit: npt.NDArray[np.bool_]
-) -> Driver | None:
+def _share_driver(name: str, x: FloatArray, hit: BoolArray) -> Driver | None:
     known = ~np.isnan(x)
     x, hit = x[known], hit[known]
     a, b = x[hit], x[~hit]
@@ -119,8 +148,19 @@ def _share_driver(
     p = float(x.mean())
     with_, without = float(a.mean()), float(b.mean())
     return Driver(
-        name, "share", with_, without, d.value, d.low, d.high, d.value / math.sqrt(p - p * p)
-    )
+        describe(name), "share", with_, without, d.value, d.low, d.high,
+        d.value / math.sqrt(p - p * p), 3, name,
+    )  # fmt: skip
+
+
+def _examples(x: FloatArray, hit: BoolArray, driver: Driver, count: int = 3) -> tuple[int, ...]:
+    """The first runs with the outcome whose input lies on the driver's side of its median."""
+    known = ~np.isnan(x)
+    middle = float(np.median(x[known]))
+    side = x > middle if driver.difference > 0 else x < middle
+    if driver.kind == "share":
+        side = x == (1.0 if driver.difference > 0 else 0.0)
+    return tuple(int(i) for i in np.flatnonzero(hit & known & side)[:count])
 
 
 def explain_outcome(
@@ -131,12 +171,14 @@ def explain_outcome(
     top: int = 12,
     progress: Progress | None = None,
 ) -> tuple[int, list[Driver]]:
-    """Rank what separates runs with *outcome* from the others; return (runs with it, drivers).
+    """Rank the inputs that separate runs with *outcome* from the others: (runs with it, drivers).
 
     *outcome* may be an outcome or a primary-class id. Runs are the same as
-    ``simulate(scenario, runs, seed)``. A meeting's features compare only the runs still going
-    on its date (see :func:`_features`); features that never vary are left out. When every run
-    or none has the outcome there is nothing to compare and the list is empty.
+    ``simulate(scenario, runs, seed)``. Only the runs' inputs are compared (the declared
+    uncertain inputs, the reality of red lines, positions, saliences and beliefs drawn, shocks
+    drawn to fire and their days), never an input the outcome's own condition names, since a
+    restatement of the outcome explains nothing. Inputs that never vary are left out. When every
+    run or none has the outcome there is nothing to compare and the list is empty.
     """
     rules = outcome_rules(scenario)
     if outcome not in rules.outcome_ids + rules.primary_ids:
@@ -146,8 +188,10 @@ def explain_outcome(
     if seed < 0:
         raise SimulationError(f"seed must be non-negative (got {seed})")
     arrays = compile_scenario(scenario)
+    names = arrays.space.names + draw_names(arrays)
+    excluded = _condition_inputs(condition_of(scenario, outcome))
     hit = np.zeros(runs, dtype=bool)
-    flag_rows, number_rows = [], []
+    rows = np.zeros((runs, len(names)))
     for index in range(runs):
         params, record = simulate_run(arrays, seed, index)
         flags, primary = classify(record, rules)
@@ -155,25 +199,21 @@ def explain_outcome(
             hit[index] = flags[rules.outcome_ids.index(outcome)]
         else:
             hit[index] = primary == rules.primary_ids.index(outcome)
-        f, n = _features(arrays, params, record)
-        flag_rows.append(f)
-        number_rows.append(n)
+        rows[index] = _inputs(arrays, params, record)
         if progress is not None and (index + 1 == runs or (index + 1) % 25 == 0):
             progress(index + 1)
     count = int(hit.sum())
     if count in (0, runs):
         return count, []
-    flag_names, number_names = _names(arrays)
-    flags_arr = np.array(flag_rows, dtype=float).reshape(runs, len(flag_names))
-    numbers_arr = np.array(number_rows, dtype=float).reshape(runs, len(number_names))
-    shares = (_share_driver(n, flags_arr[:, i], hit) for i, n in enumerate(flag_names))
-    drivers = [d for d in shares if d is not None]
-    positions = arrays.position.size
-    drivers += [
-        _mean_driver(n, numbers_arr[:, i], hit, 1 if i < positions else 3)
-        for i, n in enumerate(number_names)
-        if numbers_arr[:, i].std() > 1e-9
-    ]
+    drivers = []
+    for j, name in enumerate(names):
+        if name in excluded:
+            continue
+        x = rows[:, j]
+        places = 1 if name.endswith(".position") or name.endswith(".day") else 3
+        d = _share_driver(name, x, hit) if _binary(x) else _mean_driver(name, x, hit, places)
+        if d is not None:
+            drivers.append(dataclasses.replace(d, examples=_examples(x, hit, d)))
     drivers.sort(key=lambda d: (-abs(d.standardised), d.feature))
     return count, drivers[:top]
 

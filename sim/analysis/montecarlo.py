@@ -1,29 +1,31 @@
-"""Monte Carlo: many seeded runs of a scenario, in ordered chunks over a process pool.
+"""Monte Carlo: many seeded runs of a scenario, in chunks of runs over any executor.
 
-Run *i* draws everything from ``SeedSequence(seed, spawn_key=(i,))``, and chunks are collected
-in run order, so results are byte-identical whatever the number of workers.
+Run *i* draws everything from ``SeedSequence(seed, spawn_key=(i,))``, each chunk carries its
+own run range, and chunks are reduced in run order, so results are byte-identical whatever the
+executor, the number of workers and the chunk size. Each chunk's rows are folded into a
+:class:`~sim.analysis.tally.Tally` (and written to the export) as it finishes, then dropped, so
+memory does not grow with the number of runs.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 
-from sim.analysis.design import (
-    SPREAD_POINTS,
-    SPREAD_RUNS,
-    input_spread,
-    pool_context,
-    worker_start,
-)
+from sim.analysis.design import SPREAD_POINTS, SPREAD_RUNS, input_spread
+from sim.analysis.executors import in_order, local_pool
 from sim.analysis.forecast import baselines
-from sim.analysis.results import Results, RunTable
+from sim.analysis.results import Results
+from sim.analysis.runs import RunCsv, RunTable
 from sim.analysis.streams import run_generator as run_generator
 from sim.analysis.streams import simulate_run as simulate_run
+from sim.analysis.tally import Tally
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
 from sim.engine.reachability import structural_zeros
 from sim.engine.record import RunRecord
@@ -43,7 +45,14 @@ Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
-class _Chunk:
+class Chunk:
+    """Runs ``start`` to ``stop - 1`` of a scenario: everything a worker needs to simulate them.
+
+    Why the range travels with the work: results are put back in run order by it, and no two
+    chunks of a simulation are equal, so an executor that merges identical calls (Dask's
+    ``pure=True``) only ever merges work whose result is the same.
+    """
+
     arrays: ScenarioArrays
     rules: OutcomeRules
     seed: int
@@ -63,7 +72,8 @@ def _levels_by_week(record: RunRecord, weeks: tuple[float, ...]) -> list[int]:
     return levels
 
 
-def _run_chunk(chunk: _Chunk) -> RunTable:
+def run_chunk(chunk: Chunk) -> RunTable:
+    """Simulate a chunk's runs; one row per run, in run order."""
     n = chunk.stop - chunk.start
     a = chunk.arrays
     table = _empty_table(n, chunk.rules, a, len(chunk.weeks))
@@ -102,8 +112,12 @@ def _empty_table(runs: int, rules: OutcomeRules, a: ScenarioArrays, weeks: int) 
     )
 
 
-def _chunks(runs: int, workers: int) -> Iterator[tuple[int, int]]:
-    size = max(25, min(500, runs // (workers * 8) or 1))
+def default_chunk_size(runs: int, workers: int) -> int:
+    """About eight chunks per worker, each of 25 to 500 runs."""
+    return max(25, min(500, runs // (workers * 8) or 1))
+
+
+def _ranges(runs: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, runs, size):
         yield start, min(start + size, runs)
 
@@ -115,6 +129,11 @@ def simulate(
     workers: int = 1,
     progress: Progress | None = None,
     input_points: int = SPREAD_POINTS,
+    *,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    export: TextIO | None = None,
+    keep_runs: bool = False,
 ) -> Results:
     """Run *scenario* *runs* times and aggregate the outcome distribution.
 
@@ -122,10 +141,19 @@ def simulate(
         scenario: a validated scenario (see :func:`sim.load_scenario`).
         runs: number of Monte Carlo runs.
         seed: root seed; the same seed and runs give byte-identical results.
-        workers: worker processes (0 = one per CPU); results do not depend on it.
+        workers: worker processes of the local pool (0 = one per CPU); results do not depend on
+            it. With an *executor* it only sets the default chunk size.
         progress: optional callback with the number of runs finished.
         input_points: draws of the uncertain inputs behind the input spread (0: none), each
             simulated with up to 100 runs; only when the scenario declares uncertain inputs.
+        executor: where chunks run instead of a local pool: any ``concurrent.futures.Executor``
+            (a thread pool, ``distributed.Client(address).get_executor()``); results do not
+            depend on it.
+        chunk_size: runs per chunk (default :func:`default_chunk_size`); results do not
+            depend on it.
+        export: a text stream to write the per-run table to as CSV, chunk by chunk, while the
+            runs finish (what ``Results.to_csv`` would return).
+        keep_runs: also keep every run's row in ``Results.table`` (memory grows with runs).
     """
     if not 1 <= runs <= MAX_RUNS:
         raise SimulationError(f"runs must be from 1 to {MAX_RUNS:,} (got {runs:,})")
@@ -133,36 +161,42 @@ def simulate(
         raise SimulationError(f"seed must be from 0 to {MAX_SEED} (got {seed})")
     if not 0 <= workers <= MAX_WORKERS:
         raise SimulationError(f"workers must be from 0 to {MAX_WORKERS} (got {workers})")
+    if chunk_size is not None and chunk_size < 1:
+        raise SimulationError(f"chunk_size must be at least 1 (got {chunk_size})")
     workers = workers if workers > 0 else os.cpu_count() or 1
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
     weeks = tuple(float(d) for d in np.arange(0.0, arrays.horizon_day + 1e-9, 7.0))
-    table = _empty_table(runs, rules, arrays, len(weeks))
-    tasks = [
-        _Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _chunks(runs, workers)
-    ]
+    ladder = scenario.escalation.ladder if scenario.escalation else ()
+    tally = Tally.empty(
+        len(rules.outcome_ids), len(rules.primary_ids), max(1, len(ladder)), len(weeks),
+        len(arrays.shock_ids), arrays.n_issues, runs,
+    )  # fmt: skip
+    names = arrays.space.names, draw_names(arrays)
+    csv = None if export is None else RunCsv(scenario, *names, export)
+    kept: list[RunTable] = []
+    size = chunk_size or default_chunk_size(runs, workers)
+    tasks = [Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _ranges(runs, size)]
     done = 0
-
-    def store(chunk: _Chunk, part: RunTable) -> None:
-        nonlocal done
-        for name in RunTable.__dataclass_fields__:
-            getattr(table, name)[chunk.start : chunk.stop] = getattr(part, name)
-        done += chunk.stop - chunk.start
-        if progress is not None:
-            progress(done)
-
-    if workers == 1 or len(tasks) == 1:
-        for task in tasks:
-            store(task, _run_chunk(task))
-    else:
-        compile_kernels()
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(tasks)),  # never a process without a chunk to run
-            mp_context=pool_context(),
-            initializer=worker_start,
-        ) as pool:
-            for task, part in zip(tasks, pool.map(_run_chunk, tasks), strict=True):
-                store(task, part)
+    with ExitStack() as stack:
+        parts: Iterable[RunTable]
+        if executor is None and (workers == 1 or len(tasks) == 1):
+            parts = map(run_chunk, tasks)
+        else:
+            compile_kernels()  # once, before forking or threads, so no worker compiles it again
+            if executor is None:
+                # never a process without a chunk to run
+                executor = stack.enter_context(local_pool(min(workers, len(tasks))))
+            parts = in_order(run_chunk, tasks, executor, window=max(32, 4 * workers))
+        for task, part in zip(tasks, parts, strict=True):
+            tally.add(part)
+            if csv is not None:
+                csv.write(task.start, part)
+            if keep_runs:
+                kept.append(part)
+            done += task.stop - task.start
+            if progress is not None:
+                progress(done)
     spread = (
         input_spread(scenario, seed, input_points, min(SPREAD_RUNS, runs), workers)
         if input_points > 0
@@ -172,11 +206,12 @@ def simulate(
         scenario=scenario,
         runs=runs,
         seed=seed,
-        table=table,
+        tally=tally,
         weeks=weeks,
         baselines=baselines(scenario),
         input_names=arrays.space.names,
         draw_names=draw_names(arrays),
         structural_zeros=structural_zeros(scenario),
         input_spread=spread,
+        kept_runs=RunTable.concatenate(kept) if keep_runs else None,
     )

@@ -1,8 +1,7 @@
-"""Aggregated Monte Carlo results: the per-run table, counts, shares and 95 % Wilson intervals."""
+"""Aggregated Monte Carlo results: counts, shares and 95 % Wilson intervals, from the tally."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -11,8 +10,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sim.analysis.runs import RunCsv, RunTable
+from sim.analysis.tally import Tally
+from sim.errors import SimulationError
 from sim.scenario.format import Scenario
-from sim.vocabulary import FORM_NAMES
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -36,30 +37,6 @@ def wilson_interval(count: IntArray | int, runs: int) -> tuple[FloatArray, Float
         np.clip(np.minimum(np.asarray(low, dtype=float), share), 0.0, 1.0),
         np.clip(np.maximum(np.asarray(high, dtype=float), share), 0.0, 1.0),
     )
-
-
-@dataclass(frozen=True, eq=False)
-class RunTable:
-    """One row per run, in run order: the only thing that grows with the number of runs."""
-
-    outcomes: BoolArray
-    """runs × outcomes: which outcome conditions each run satisfied."""
-    primary: npt.NDArray[np.int8]
-    """Primary class index per run."""
-    peak_level: npt.NDArray[np.int8]
-    final_level: npt.NDArray[np.int8]
-    agreement_position: npt.NDArray[np.float32]
-    """runs × issues, NaN where no agreement."""
-    agreement_form: npt.NDArray[np.int8]
-    """runs × issues, -1 where no agreement."""
-    shocks: BoolArray
-    """runs × shocks fired."""
-    level_by_week: npt.NDArray[np.int8]
-    """runs × calendar weeks: escalation rung at the start of each week."""
-    inputs: FloatArray
-    """runs × the scenario's uncertain inputs (``Results.input_names``)."""
-    draws: FloatArray
-    """runs × the run's own draws (``Results.draw_names``: positions, saliences, beliefs...)."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +70,10 @@ class Results:
     scenario: Scenario
     runs: int
     seed: int
-    table: RunTable
+    tally: Tally
+    """Counts over every run; its size does not depend on the number of runs."""
     weeks: tuple[float, ...]
-    """Day of each column of ``table.level_by_week``."""
+    """Day of each row of ``tally.level_by_week``."""
     baselines: dict[str, dict[str, float]] = field(default_factory=dict)
     """Issue id → {"median", "mean", "expected_utility"} deterministic forecasts."""
     input_names: tuple[str, ...] = ()
@@ -106,6 +84,22 @@ class Results:
     """Outcome or class id → why no run can reach it (proved before running)."""
     input_spread: InputSpread | None = None
     """How far each share moves across draws of the uncertain inputs (None: none declared)."""
+    kept_runs: RunTable | None = None
+    """Every run's row, when simulated with ``keep_runs=True`` (see :attr:`table`)."""
+
+    @property
+    def table(self) -> RunTable:
+        """One row per run; kept only on request, since it grows with the number of runs.
+
+        Raises:
+            SimulationError: unless simulated with ``keep_runs=True``.
+        """
+        if self.kept_runs is None:
+            raise SimulationError(
+                "the per-run rows were not kept: simulate(..., keep_runs=True), or stream them "
+                "with simulate(..., export=stream)"
+            )
+        return self.kept_runs
 
     @property
     def outcome_ids(self) -> tuple[str, ...]:
@@ -119,12 +113,11 @@ class Results:
 
     def counts(self) -> IntArray:
         """Runs satisfying each outcome."""
-        counts: IntArray = self.table.outcomes.sum(axis=0).astype(np.int64)
-        return counts
+        return self.tally.outcomes.copy()
 
     def primary_counts(self) -> IntArray:
         """Runs in each primary class."""
-        return np.bincount(self.table.primary, minlength=len(self.primary_ids)).astype(np.int64)
+        return self.tally.primary.copy()
 
     def share(self, outcome: str) -> float:
         """Share of runs satisfying *outcome* (an outcome or a primary-class id)."""
@@ -144,11 +137,10 @@ class Results:
         known = ", ".join(self.outcome_ids + self.primary_ids)
         raise KeyError(f"unknown outcome {outcome!r}; known: {known}")
 
-    def convergence(self, points: int = 40) -> tuple[IntArray, FloatArray]:
+    def convergence(self) -> tuple[IntArray, FloatArray]:
         """Running share of each outcome as runs accumulate: (run counts, counts × outcomes)."""
-        marks = np.unique(np.geomspace(1, self.runs, num=min(points, self.runs)).astype(np.int64))
-        cumulative = np.cumsum(self.table.outcomes, axis=0, dtype=np.int64)
-        return marks, cumulative[marks - 1] / marks[:, None]
+        marks = self.tally.marks
+        return marks, self.tally.running / marks[:, None]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: counts, shares, intervals, per-issue agreement summaries."""
@@ -156,8 +148,7 @@ class Results:
         low, high = wilson_interval(counts, self.runs)
         plow, phigh = wilson_interval(primary, self.runs)
         issues = [i.id for i in self.scenario.issues]
-        positions = self.table.agreement_position
-        agreed = ~np.isnan(positions)
+        tally = self.tally
         return {
             "scenario": self.scenario.id,
             "runs": self.runs,
@@ -172,23 +163,17 @@ class Results:
             },
             "issues": {
                 issue: {
-                    "agreed": int(agreed[:, k].sum()),
-                    "mean_position": _r(float(positions[agreed[:, k], k].mean()))
-                    if agreed[:, k].any()
-                    else None,
-                    "forms": np.bincount(
-                        self.table.agreement_form[agreed[:, k], k], minlength=3
-                    ).tolist(),
+                    "agreed": tally.agreed(k),
+                    "mean_position": _r_or_none(tally.mean_position(k)),
+                    "forms": tally.form_counts(k).tolist(),
                 }
                 for k, issue in enumerate(issues)
             },
-            "peak_levels": np.bincount(
-                self.table.peak_level, minlength=max(1, self._rungs())
-            ).tolist(),
+            "peak_levels": tally.peak_level.tolist(),
             "shocks": dict(
                 zip(
                     (s.id for s in self.scenario.shocks),
-                    (int(n) for n in self.table.shocks.sum(axis=0)),
+                    (int(n) for n in tally.shocks),
                     strict=True,
                 )
             ),
@@ -198,46 +183,23 @@ class Results:
             "input_spread": None if self.input_spread is None else self.input_spread.to_dict(),
         }
 
-    def _rungs(self) -> int:
-        return len(self.scenario.escalation.ladder) if self.scenario.escalation else 1
-
     def to_json(self) -> str:
         """Deterministic JSON of :meth:`to_dict` (sorted keys, rounded floats)."""
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
     def to_csv(self) -> str:
-        """The per-run table as CSV, one row per run."""
+        """The per-run table as CSV, one row per run (needs ``keep_runs=True``; see :attr:`table`).
+
+        ``simulate(..., export=stream)`` writes the same text while the runs finish.
+        """
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        issues = [i.id for i in self.scenario.issues]
-        rungs = [r.id for r in self.scenario.escalation.ladder] if self.scenario.escalation else []
-        writer.writerow(
-            ["run", "primary", "peak_rung", "final_rung"]
-            + list(self.outcome_ids)
-            + [f"agreement:{k}" for k in issues]
-            + [f"form:{k}" for k in issues]
-            + [f"shock:{s.id}" for s in self.scenario.shocks]
-            + list(self.input_names)
-            + list(self.draw_names)
-        )
-        forms = FORM_NAMES
-        t = self.table
-        for run in range(self.runs):
-            writer.writerow(
-                [run, self.primary_ids[t.primary[run]]]
-                + [
-                    rungs[t.peak_level[run]] if rungs else "",
-                    rungs[t.final_level[run]] if rungs else "",
-                ]
-                + [int(v) for v in t.outcomes[run]]
-                + ["" if np.isnan(v) else f"{v:.4f}" for v in t.agreement_position[run]]
-                + ["" if f < 0 else forms[f] for f in t.agreement_form[run]]
-                + [int(v) for v in t.shocks[run]]
-                + [f"{v:.6g}" for v in t.inputs[run]]
-                + [f"{v:.6g}" for v in t.draws[run]]
-            )
+        RunCsv(self.scenario, self.input_names, self.draw_names, buffer).write(0, self.table)
         return buffer.getvalue()
 
 
 def _r(value: float | np.floating[Any]) -> float:
     return round(float(value), 6)
+
+
+def _r_or_none(value: float | None) -> float | None:
+    return None if value is None else _r(value)

@@ -69,6 +69,12 @@ COMMANDS = {
         "Play one actor against the model: answer its proposals and escalation decisions.",
         "negsim play scenarios/geneva-2022.yaml --as russia --run 2",
     ),
+    "sensitivity": Command(
+        "sim.cli.sensitivity_command",
+        "sensitivity_command",
+        "Rank a scenario's uncertain inputs by their influence on its outcomes; find a PRIM box.",
+        "negsim sensitivity scenarios/geneva-2022.yaml",
+    ),
     "validate": Command(
         "sim.cli.scenario_commands",
         "validate",

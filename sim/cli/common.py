@@ -62,6 +62,22 @@ Json = Annotated[
         "instead of the tables.",
     ),
 ]
+ExecutorSpec = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="Where runs execute: 'local' (a pool of --workers processes) or 'dask://HOST:PORT' "
+        "(a Dask scheduler; pip install 'negsim[dask]'). Results do not depend on it.",
+    ),
+]
+ChunkSize = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Runs per task sent to a worker (default: from runs and workers); results do not "
+        "depend on it.",
+    ),
+]
 
 
 def console() -> Console:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sim.analysis.comparison import Comparison, compare_scenarios
+from sim.analysis.executors import open_executor
 from sim.analysis.stamp import Stamp
 from sim.cli.common import (
+    ExecutorSpec,
     Force,
     Json,
     Runs,
@@ -43,7 +46,11 @@ def load_scenarios(paths: Sequence[Path]) -> list[Scenario]:
 
 
 def compare_with_progress(
-    scenarios: Sequence[Scenario], runs: int, seed: int, workers: int
+    scenarios: Sequence[Scenario],
+    runs: int,
+    seed: int,
+    workers: int,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Simulate and compare, with one progress bar per scenario on stderr when it is a terminal."""
     with run_progress() as bar:
@@ -54,6 +61,7 @@ def compare_with_progress(
             seed=seed,
             workers=workers,
             progress=lambda index, done: bar.update(tasks[index], completed=done),
+            executor=executor,
         )
 
 
@@ -79,6 +87,7 @@ def compare(
     ] = None,
     force: Force = False,
     json: Json = False,
+    executor: ExecutorSpec = "local",
 ) -> None:
     """Simulate scenarios with the same runs and seed and report how their outcomes differ.
 
@@ -92,8 +101,8 @@ def compare(
         loaded = load_scenarios(scenarios)
         outputs = Outputs(inputs=scenarios, force=force, json=json)
         report = outputs.add(output, "--output", HTML, compare_path([s.id for s in loaded]))
-        with outputs.staging() as staging:
-            comparison = compare_with_progress(loaded, runs, seed, workers)
+        with outputs.staging() as staging, open_executor(executor) as pool:
+            comparison = compare_with_progress(loaded, runs, seed, workers, pool)
             staging.write(report, render_compare_report(comparison))
             staging.install()
         people = outputs.people()

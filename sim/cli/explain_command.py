@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -27,6 +28,7 @@ from sim.cli.common import (
     run_progress,
     user_errors_exit_2,
 )
+from sim.engine.reachability import structural_zeros
 from sim.errors import NegsimError
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
@@ -179,6 +181,7 @@ def _print_story(out: Console, scenario: Scenario, story: RunStory) -> None:
 def _print_drivers(
     out: Console,
     scenario: Scenario,
+    path: Path,
     outcome: str,
     runs: int,
     seed: int,
@@ -199,9 +202,9 @@ def _print_drivers(
         title_justify="left",
         box=box.SIMPLE_HEAD,
         caption="* the 95 % interval of the difference excludes zero. Shares: Newcombe's "
-        "interval; means: Welch's. Ranked by the difference over the feature's spread. A "
-        "meeting's features count only the runs still going on its date (“in force at the end”: "
-        "only runs that saw the whole calendar).",
+        "interval; means: Welch's. Ranked by the difference over the input's spread. Only the "
+        "runs' inputs are compared (causes, not consequences), never one the outcome's own "
+        "condition names; a shock's day counts only in runs where it was drawn to fire.",
         caption_justify="left",
     )
     table.add_column("#", justify="right")
@@ -209,6 +212,7 @@ def _print_drivers(
     for name in ("with", "without", "difference", "95 % interval"):
         table.add_column(name, justify="right")
     table.add_column("")
+    table.add_column("e.g. runs", justify="right")
     for rank, d in enumerate(drivers, 1):
         table.add_row(
             str(rank),
@@ -218,9 +222,20 @@ def _print_drivers(
             driver_number(d, d.difference, signed=True) + (" pts" if d.kind == "share" else ""),
             f"{driver_number(d, d.low, True)} to {driver_number(d, d.high, True)}",
             "*" if d.excludes_zero else "",
+            ", ".join(str(r) for r in d.examples),
         )
     out.print(table)
     out.print(Text(driver_reading(drivers[0], label, runs)), soft_wrap=not out.is_terminal)
+    first = drivers[0]
+    if first.examples:
+        runs_text = ", ".join(str(r) for r in first.examples)
+        out.print(
+            Text(
+                f"e.g. runs {runs_text} — try `negsim explain {path} "
+                f"--run {first.examples[0]} --seed {seed}`"
+            ),
+            soft_wrap=not out.is_terminal,
+        )
 
 
 def _drivers_with_progress(
@@ -265,6 +280,7 @@ def drivers_payload(outcome: str, count: int, drivers: list[Driver]) -> dict[str
         "drivers": [
             {
                 "feature": d.feature,
+                "input": d.input,
                 "kind": d.kind,
                 "with": d.with_outcome,
                 "without": d.without_outcome,
@@ -323,9 +339,14 @@ def explain(
             else:
                 _print_story(out, loaded, story)
         elif outcome is not None:
+            zeros = structural_zeros(loaded)
+            label = _labels(loaded).get(outcome)
+            if label is not None and outcome in zeros and not json:
+                out.print(Text(f"“{label}” ({outcome}) cannot occur: {zeros[outcome]}"))
+                return
             count, drivers = _drivers_with_progress(loaded, outcome, runs, seed, top)
             if json:
                 found = drivers_payload(outcome, count, drivers)
                 print_json({"command": "explain", "stamp": stamp, "outcome": found})
             else:
-                _print_drivers(out, loaded, outcome, runs, seed, count, drivers)
+                _print_drivers(out, loaded, scenario, outcome, runs, seed, count, drivers)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
+from sim.analysis.executors import open_executor
 from sim.analysis.montecarlo import simulate
 from sim.analysis.results import Results
 from sim.analysis.stamp import Stamp
 from sim.cli.common import (
+    ChunkSize,
+    ExecutorSpec,
     Force,
     Json,
     Runs,
@@ -22,13 +26,22 @@ from sim.cli.common import (
     user_errors_exit_2,
 )
 from sim.cli.outputs import Outputs
-from sim.files import CSV, HTML
+from sim.files import CSV, HTML, PARQUET, STDIO
 from sim.report.summary import format_table
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
 
 
-def simulate_with_progress(scenario: Scenario, runs: int, seed: int, workers: int) -> Results:
+def simulate_with_progress(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    workers: int,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    export: TextIO | None = None,
+    keep_runs: bool = False,
+) -> Results:
     """Simulate, with a progress bar on stderr when it is a terminal."""
     with run_progress() as bar:
         task = bar.add_task(f"{scenario.id}: runs", total=runs)
@@ -38,6 +51,10 @@ def simulate_with_progress(scenario: Scenario, runs: int, seed: int, workers: in
             seed=seed,
             workers=workers,
             progress=lambda done: bar.update(task, completed=done),
+            executor=executor,
+            chunk_size=chunk_size,
+            export=export,
+            keep_runs=keep_runs,
         )
 
 
@@ -57,11 +74,15 @@ def run(
     export: Annotated[
         Path | None,
         typer.Option(
-            metavar="FILE.csv|-", help="Also write the per-run table as CSV (- for stdout)."
+            metavar="FILE.csv|FILE.parquet|-",
+            help="Also write the per-run table (inputs and outcomes): CSV, streamed while the "
+            "runs finish; Parquet for *.parquet (needs pyarrow); - for CSV on standard output.",
         ),
     ] = None,
     force: Force = False,
     json: Json = False,
+    executor: ExecutorSpec = "local",
+    chunk_size: ChunkSize = None,
 ) -> None:
     """Simulate a scenario many times and report the outcome distribution.
 
@@ -74,12 +95,22 @@ def run(
         loaded = load_scenario(scenario)
         outputs = Outputs(inputs=[scenario], force=force, json=json)
         report = outputs.add(output, "--output", HTML, default_report_path(loaded))
-        table = outputs.add(export, "--export", CSV, Path("runs.csv")) if export else None
-        with outputs.staging() as staging:
-            results = simulate_with_progress(loaded, runs, seed, workers)
+        parquet = export is not None and str(export) != STDIO and export.suffix == ".parquet"
+        table = None
+        if export is not None:
+            table = outputs.add(export, "--export", PARQUET if parquet else CSV, Path("runs.csv"))
+        with outputs.staging() as staging, open_executor(executor) as pool:
+            # A CSV export streams into its temporary file while the runs finish; Parquet is
+            # written from the kept rows at the end. Both are put in place with the report.
+            rows = staging.text(table) if table is not None and not parquet else None
+            results = simulate_with_progress(
+                loaded, runs, seed, workers, pool, chunk_size, rows, keep_runs=parquet
+            )
             staging.write(report, render_report(results))
-            if table is not None:
-                staging.write(table, results.to_csv())
+            if table is not None and parquet:
+                from sim.analysis.export import parquet_bytes  # pyarrow: only for Parquet
+
+                staging.write(table, parquet_bytes(results))
             staging.install()
         people = outputs.people()
         if json:
@@ -93,8 +124,7 @@ def run(
                 }
             )
         else:
-            width = max(100, people.width) if people.is_terminal else 100
-            people.file.write(format_table(results, width))
+            people.file.write(format_table(results, people.width))
         for option, where in outputs.written():
             what = "report" if option == "--output" else "per-run table"
             people.print(f"{what}: {where}", markup=False)

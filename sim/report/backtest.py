@@ -15,6 +15,7 @@ from sim.analysis.backtest_scores import PIT_BINS, Estimate
 from sim.files import write_output
 from sim.report.backtest_summary import CRPS_LABELS
 from sim.report.html import Section, figure_section, render_page
+from sim.report.tables import Cell, html_table
 from sim.report.theme import TEMPLATE, rounded
 
 READING = {
@@ -124,50 +125,47 @@ def _cell(e: Estimate, signed: bool = False) -> str:
 
 
 def _score_table(b: Backtest) -> str:
-    rows = [
-        "<table><tr><th>model</th><th>issues</th><th>MAE (95 % interval)</th>"
-        "<th>minus compromise</th><th>within 10</th></tr>"
-    ]
+    rows: list[list[Cell]] = []
     for m in b.scores:
-        diff = "—" if m.model == "compromise" else _cell(m.versus_baseline, signed=True)
-        bold = (
-            ' class="excludes-zero"'
-            if m.model != "compromise" and m.versus_baseline.excludes_zero
-            else ""
-        )
-        rows.append(
-            f"<tr><td>{html.escape(m.label)}</td><td>{m.mae.n}</td><td>{_cell(m.mae)}</td>"
-            f"<td{bold}>{diff}</td><td>{100 * m.within.value:.0f} %</td></tr>"
-        )
-    rows.append("</table><table><tr><th>CRPS</th><th>mean (95 % interval)</th></tr>")
-    for name, label in CRPS_LABELS.items():
-        signed = name.endswith("compromise") and name != "compromise"
-        rows.append(f"<tr><td>{html.escape(label)}</td><td>{_cell(b.crps[name], signed)}</td></tr>")
-    rows.append("</table>")
-    return "".join(rows)
+        diff: Cell = "—"
+        if m.model != "compromise":
+            text = _cell(m.versus_baseline, signed=True)
+            diff = (text, "excludes-zero") if m.versus_baseline.excludes_zero else text
+        rows.append([m.label, str(m.mae.n), _cell(m.mae), diff, f"{100 * m.within.value:.0f} %"])
+    head = ["model", "issues", "MAE [95 % CI]", "minus compromise", "within 10"]
+    crps = [
+        [label, _cell(b.crps[name], signed=name == "engine-minus-compromise")]
+        for name, label in CRPS_LABELS.items()
+    ]
+    return html_table(head, rows, table_id="backtest-mae") + html_table(
+        ["CRPS (lower is better)", "mean [95 % CI]"], crps, table_id="backtest-crps"
+    )
 
 
 def _issue_table(b: Backtest) -> str:
     models = list(MODELS)
-    head = "".join(f"<th>{html.escape(m)}</th>" for m in models)
-    rows = [
-        "<table><tr><th>issue</th><th>rule</th><th>actors</th><th>outcome</th>"
-        f"{head}<th>engine 10–90 %</th><th>adopted</th><th>CRPS</th><th>PIT</th></tr>"
-    ]
+    head = ["issue", "rule", "actors", "outcome", *models, "engine 10–90 %", "adopted"]
+    head += ["CRPS", "PIT"]
+    rows = []
     for r in b.issues:
-        cells = "".join(
-            f"<td>{'—' if r.forecasts[m] is None else format(r.forecasts[m], '.1f')}</td>"
-            for m in models
-        )
         p10, p90 = np.percentile(r.engine, [10, 90])
+        forecasts = [
+            "—" if r.forecasts[m] is None else format(r.forecasts[m], ".1f") for m in models
+        ]
         rows.append(
-            f"<tr><td>{html.escape(r.issue)}</td><td>{html.escape(r.procedure)} "
-            f"{html.escape(r.voting)}</td><td>{r.actors}</td><td>{r.outcome:g}</td>{cells}"
-            f"<td>{p10:.1f}–{p90:.1f}</td><td>{100 * r.adopted:.0f} %</td>"
-            f"<td>{r.crps_engine:.1f}</td><td>{r.pit:.2f}</td></tr>"
+            [
+                r.issue,
+                f"{r.procedure} {r.voting}",
+                str(r.actors),
+                f"{r.outcome:g}",
+                *forecasts,
+                f"{p10:.1f}–{p90:.1f}",
+                f"{100 * r.adopted:.0f} %",
+                f"{r.crps_engine:.1f}",
+                f"{r.pit:.2f}",
+            ]
         )
-    rows.append("</table>")
-    return "".join(rows)
+    return html_table(head, rows, table_id="backtest-issues")
 
 
 def render_backtest(b: Backtest) -> str:
@@ -191,7 +189,7 @@ def render_backtest(b: Backtest) -> str:
             _score_table(b),
         ),
         *(figure_section(div, *READING[div], fig) for div, fig in backtest_figures(b).items()),
-        Section("backtest-issues", "Every issue", "", _issue_table(b)),
+        Section("backtest-issue-table", "Every issue", "", _issue_table(b)),
     ]
     return render_page("Backtest", "negsim backtest", intro, sections)
 

@@ -13,16 +13,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.analysis.comparison import Comparison
+from sim.analysis.comparison import Comparison, Difference
 from sim.analysis.stamp import Stamp
 from sim.files import write_output
 from sim.report.compare_figures import compare_figures
+from sim.report.compare_summary import IDENTICAL, MARK, points
 from sim.report.figures import issue_div_id
 from sim.report.html import Section, figure_section, render_page, stamp_paragraph
 from sim.report.tables import Cell, html_table
 
 TABLE_ID = "difference-table"
 """Fixed element id of the table of differences."""
+TRANSITIONS_ID = "transitions"
+"""Fixed element id of the tables of runs by primary class in the first and each other scenario."""
 READING = {
     "outcomes": (
         "Outcomes",
@@ -38,7 +41,8 @@ READING = {
     "differences": (
         "Differences from the first scenario",
         "Each later scenario's share minus the first scenario's, per outcome, with the 95 % "
-        "interval of the difference (Newcombe's hybrid score method). A filled marker's interval "
+        "interval of the difference for paired runs (run k of every scenario uses the same seed; "
+        "Newcombe's method 10). A filled marker's interval "
         "excludes zero: the scenarios differ beyond Monte Carlo noise. An open marker's interval "
         "includes zero: these runs cannot tell the scenarios apart on that outcome. Each interval "
         "stands alone: among many outcomes, about one in twenty may exclude zero by chance.",
@@ -47,7 +51,16 @@ READING = {
         "Table of shares and differences",
         "The numbers behind the figures above, in percent: each scenario's share with its 95 % "
         "Wilson interval, then each later scenario's difference from the first in percentage "
-        "points with its 95 % Newcombe interval. Bold differences (marked *) exclude zero.",
+        "points with its 95 % interval for paired runs (Newcombe's method 10) and McNemar's exact "
+        "p-value. Bold differences (marked *) exclude zero; “identical in every run” means no run "
+        "had the outcome in one scenario and not in the other.",
+    ),
+    TRANSITIONS_ID: (
+        "Runs that changed class",
+        "Run k of every scenario uses the same seed, so each run of the first scenario can be "
+        "followed into each other scenario: rows are the first scenario's primary classes, "
+        "columns the other's, and each cell counts the runs that ended in that pair of classes. "
+        "Off the diagonal are the runs the change moved from one class to another.",
     ),
     "escalation": (
         "Escalation over the calendar",
@@ -79,10 +92,13 @@ def difference_rows(comparison: Comparison) -> list[list[str]]:
     """The table of differences as text: a header row, then one row per shared outcome and class.
 
     Cells are the label, each scenario's share with its interval, then each later scenario's
-    difference from the first with its interval, ending in `` *`` when the interval excludes 0.
+    paired difference from the first with its interval, ending in `` *`` when the interval
+    excludes 0 (or "identical in every run"), and McNemar's p-value.
     """
     names = comparison.names
-    rows = [["outcome", *names, *(f"{name} − {names[0]}" for name in names[1:])]]
+    rows = [["outcome", *names]]
+    for name in names[1:]:
+        rows[0] += [f"{name} − {names[0]}", f"McNemar p ({name})"]
     for outcome in comparison.shared + comparison.shared_primary:
         row = [comparison.label(outcome)]
         for results in comparison.results:
@@ -90,10 +106,49 @@ def difference_rows(comparison: Comparison) -> list[list[str]]:
             row.append(f"{100 * results.share(outcome):.1f} % ({100 * low:.1f}–{100 * high:.1f})")
         for index in range(1, len(names)):
             d = comparison.difference(outcome, index)
-            mark = " *" if d.excludes_zero else ""
-            row.append(f"{100 * d.value:+.1f} pp ({100 * d.low:+.1f} to {100 * d.high:+.1f}){mark}")
+            row += [_trailing_mark(d), _p(d)]
         rows.append(row)
     return rows
+
+
+def _trailing_mark(d: Difference) -> str:
+    if d.identical:
+        return IDENTICAL
+    mark = f" {MARK}" if d.excludes_zero else ""
+    return f"{points(d.value)} pp ({points(d.low)} to {points(d.high)}){mark}"
+
+
+def _p(d: Difference) -> str:
+    if d.p_value is None:
+        return "—"
+    return "<0.001" if d.p_value < 0.001 else f"{d.p_value:.3f}"
+
+
+def transition_rows(comparison: Comparison, index: int) -> list[list[str]]:
+    """Runs by primary class in the first scenario (rows) and scenario *index* (columns), as text.
+
+    A header row (the corner names both scenarios), then one row per class of the first.
+    """
+    moves = comparison.transitions(index)
+    names = comparison.names
+    rows = [[f"{names[0]} ↓ / {names[index]} →", *(comparison.label(c, index) for c in moves.this)]]
+    for class_id, counts in zip(moves.first, moves.counts, strict=True):
+        rows.append([comparison.label(class_id), *(str(n) for n in counts)])
+    return rows
+
+
+def transition_tables(comparison: Comparison) -> str:
+    """One HTML table of runs by primary class per scenario after the first."""
+    parts = []
+    for index in range(1, len(comparison.results)):
+        moves = comparison.transitions(index)
+        header, *rows = transition_rows(comparison, index)
+        parts.append(
+            f"<p>{html.escape(comparison.names[index])}: {moves.moved} of {moves.runs} runs "
+            f"ended in another primary class than in {html.escape(comparison.names[0])}.</p>"
+        )
+        parts.append(html_table(header, rows, table_id=f"{TRANSITIONS_ID}-{index}", numbers=True))
+    return "".join(parts)
 
 
 def difference_table(comparison: Comparison) -> str:
@@ -107,7 +162,7 @@ def difference_table(comparison: Comparison) -> str:
         [row[0], *((cell, "excludes-zero") if cell.endswith(" *") else cell for cell in row[1:])]
         for row in rows
     ]
-    return html_table(header, body, table_id=TABLE_ID, groups=groups)
+    return html_table(header, body, table_id=TABLE_ID, groups=groups, numbers=True)
 
 
 def compare_report_data(comparison: Comparison) -> dict[str, Any]:
@@ -117,6 +172,9 @@ def compare_report_data(comparison: Comparison) -> dict[str, Any]:
         for div, figure in compare_figures(comparison).items()
     }
     data[TABLE_ID] = difference_rows(comparison)
+    data[TRANSITIONS_ID] = [
+        transition_rows(comparison, i) for i in range(1, len(comparison.results))
+    ]
     return data
 
 
@@ -160,6 +218,9 @@ def render_compare_report(comparison: Comparison) -> str:
         sections.append(figure_section(div, *texts[div], figure))
         if div == "differences":
             sections.append(Section(TABLE_ID, *texts[TABLE_ID], difference_table(comparison)))
+            sections.append(
+                Section(TRANSITIONS_ID, *texts[TRANSITIONS_ID], transition_tables(comparison))
+            )
     title = "Comparison: " + " vs ".join(comparison.names)
     return render_page(title, "negsim compare", _intro(comparison), sections)
 

@@ -84,7 +84,7 @@ def primary_comparison_figure(comparison: Comparison) -> go.Figure:
 
 
 def difference_figure(comparison: Comparison) -> go.Figure:
-    """Each later scenario's difference from the first, per outcome, with Newcombe intervals.
+    """Each later scenario's difference from the first, per outcome, with paired 95 % intervals.
 
     A filled marker is a difference whose 95 % interval excludes zero; an open one does not.
     """
@@ -121,7 +121,7 @@ def difference_figure(comparison: Comparison) -> go.Figure:
     figure.add_vline(x=0, line_color="black", line_width=1)
     first = escape(comparison.names[0])
     figure.update_layout(
-        title=f"Difference from {first} in share of runs, with 95 % Newcombe intervals",
+        title=f"Difference from {first} in share of runs, with 95 % paired intervals",
         template=TEMPLATE,
         scattermode="group",
         xaxis={"tickformat": "+.0%", "title": f"share in the scenario − share in {first}"},
@@ -163,7 +163,8 @@ def escalation_comparison_figure(comparison: Comparison) -> go.Figure:
             ids = [r.id for r in ladder]
             if rung.id not in ids:
                 continue
-            at_or_above = (results.table.level_by_week >= ids.index(rung.id)).mean(axis=0)
+            levels = results.tally.level_by_week
+            at_or_above = levels[:, ids.index(rung.id) :].sum(axis=1) / results.runs
             figure.add_trace(
                 go.Scatter(
                     x=calendar_dates(results.scenario.scenario.as_of, results.weeks),
@@ -203,16 +204,15 @@ def issue_comparison_figure(comparison: Comparison, issue_id: str) -> go.Figure:
     status_quo: dict[float, list[str]] = {}
     for index, (name, results) in enumerate(zip(comparison.names, comparison.results, strict=True)):
         k = [i.id for i in results.scenario.issues].index(issue_id)
-        positions = results.table.agreement_position[:, k].astype(np.float64)
-        agreed = positions[~np.isnan(positions)]
-        counts, _ = np.histogram(agreed, bins=edges)
+        counts = results.tally.histogram(k, BIN_WIDTH)
+        agreed = results.tally.agreed(k)
         status_quo.setdefault(results.scenario.issues[k].status_quo.position, []).append(name)
         figure.add_trace(
             go.Bar(
                 x=rounded(edges[:-1] + BIN_WIDTH / 2),
                 y=[int(c) for c in counts],
                 width=BIN_WIDTH,
-                name=f"{escape(name)} ({agreed.size} of {results.runs} agreed)",
+                name=f"{escape(name)} ({agreed} of {results.runs} agreed)",
                 marker_color=scenario_colour(index),
                 opacity=0.55,
                 hovertemplate=f"{escape(name)}: %{{y}} runs at %{{x}} ± {BIN_WIDTH / 2:g}"

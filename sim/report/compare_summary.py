@@ -1,42 +1,72 @@
-"""The terminal table of a comparison: each shared outcome's share per scenario and its difference.
+"""The terminal tables of a comparison: shares, paired differences and runs that changed class.
 
 Shares carry their 95 % Wilson intervals; each scenario after the first carries its difference
-from the first in percentage points with Newcombe's 95 % interval, marked when it excludes zero.
-The table is built wide (value and interval on one line) and falls back to two lines per cell
-when the wide form does not fit the width asked for.
+from the first in percentage points with the 95 % interval for paired runs, marked when it
+excludes zero, or "identical in every run" when no paired run differs. The transition table
+counts runs by primary class in the first scenario and in each other.
+
+Every table takes the first layout that fits the width: full scenario names as headings, or
+letters (A, B…, named above the table), with values beside or over their intervals, and last one
+row per outcome and scenario. Column widths never go below the longest word they hold, so words
+are never split.
 """
 
 from __future__ import annotations
 
+import string
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from sim.analysis.comparison import Comparison, Difference
+from sim.analysis.comparison import Comparison, Difference, Transitions
 from sim.report.summary import plain_text
 
+LABEL_WIDTH = 20
+"""Labels wrap at spaces down to this width (or their longest word) before layouts change."""
 MARK = "*"
 """Suffix of a difference whose 95 % interval excludes zero."""
-LABEL_WIDTH = 12
-"""Narrowest the outcome column may get before cells switch to two lines."""
+IDENTICAL = "identical in every run"
+"""What a difference cell says when no paired run differs."""
 
 
 @dataclass(frozen=True)
 class Layout:
-    """How the cells of a table are laid out for a given width."""
+    """How the cells of a comparison table are laid out for a given width."""
 
+    names: bool
+    """Scenario names as column headings (else letters, named above the table)."""
     compact: bool
     """Value and interval on two lines instead of one."""
-    wrap: bool
-    """Let cells wrap at spaces: the last resort of a very narrow terminal."""
+    stacked: bool = False
+    """One row per outcome and scenario instead of one row per outcome."""
 
 
-LAYOUTS = (Layout(compact=False, wrap=False), Layout(compact=True, wrap=False))
-"""Layouts tried in turn; the first whose natural width fits is used, else compact and wrapped."""
+LAYOUTS = (
+    Layout(names=True, compact=False),
+    Layout(names=False, compact=False),
+    Layout(names=True, compact=True),
+    Layout(names=False, compact=True),
+    Layout(names=False, compact=False, stacked=True),
+)
+"""Layouts tried in turn; the first that fits is used, else the last, stacked and compact."""
+NARROWEST = Layout(names=False, compact=True, stacked=True)
+
+
+def letter(index: int) -> str:
+    """Short name of scenario *index* in narrow tables: A, B, … Z, then A2, B2 and so on."""
+    letters = string.ascii_uppercase
+    return letters[index % 26] + (str(index // 26 + 1) if index >= 26 else "")
+
+
+def longest_word(*texts: str) -> int:
+    """Length of the longest word among *texts*: the narrowest a column may get."""
+    return max((len(word) for text in texts for word in text.split()), default=1)
 
 
 def share_cell(comparison: Comparison, outcome: str, index: int, layout: Layout) -> Text:
@@ -44,55 +74,190 @@ def share_cell(comparison: Comparison, outcome: str, index: int, layout: Layout)
     results = comparison.results[index]
     low, high = results.interval(outcome)
     sep = "\n" if layout.compact else " "
-    text = f"{100 * results.share(outcome):.1f} %{sep}({100 * low:.1f}–{100 * high:.1f})"
-    return Text(text)
+    return Text(f"{100 * results.share(outcome):.1f} %{sep}({100 * low:.1f}–{100 * high:.1f})")
+
+
+def points(share: float) -> str:
+    """A difference of shares in signed percentage points, one decimal (two when it would read 0).
+
+    Why: a bound of -0.04 points excludes zero, and "-0.0" would hide that.
+    """
+    text = f"{100 * share:+.1f}"
+    return f"{100 * share:+.2f}" if share != 0 and float(text) == 0 else text
+
+
+def difference_text(diff: Difference, sep: str = " ") -> str:
+    """A difference in points with its interval, marked when it excludes 0; or identical."""
+    if diff.identical:
+        return IDENTICAL
+    mark = f" {MARK}" if diff.excludes_zero else ""
+    return f"{points(diff.value)} pp{mark}{sep}({points(diff.low)} to {points(diff.high)})"
 
 
 def difference_cell(diff: Difference, layout: Layout) -> Text:
-    """A difference in percentage points with its interval; bold and marked when it excludes 0."""
-    mark = f" {MARK}" if diff.excludes_zero else ""
-    sep = "\n" if layout.compact else " "
-    text = f"{100 * diff.value:+.1f} pp{mark}{sep}({100 * diff.low:+.1f} to {100 * diff.high:+.1f})"
+    """:func:`difference_text` as a cell: bold when the interval excludes zero."""
+    text = difference_text(diff, "\n" if layout.compact else " ")
     return Text(text, style="bold" if diff.excludes_zero else "")
 
 
-def _table(
+def _heading(comparison: Comparison, index: int, layout: Layout) -> str:
+    return comparison.names[index] if layout.names else letter(index)
+
+
+def _difference_heading(comparison: Comparison, index: int, layout: Layout) -> str:
+    first, this = _heading(comparison, 0, layout), _heading(comparison, index, layout)
+    return f"{this}\n− {first}" if layout.names else f"{this} − {first}"
+
+
+def _label_width(heading: str, labels: list[str]) -> int:
+    return max(longest_word(heading, *labels), min(LABEL_WIDTH, max(map(len, labels), default=1)))
+
+
+def _labels(comparison: Comparison, outcomes: tuple[str, ...]) -> list[str]:
+    return [comparison.label(o) for o in outcomes]
+
+
+def _wrapping_column(
+    table: Table, heading: str | Text, least: int, capped: bool, **kw: Any
+) -> None:
+    """A column that wraps at spaces; *capped* (for measuring) holds it at *least* wide.
+
+    Why no ``min_width`` when rendering: rich applies it after shrinking the other columns, so
+    a table can end up wider than the console. Rich never wraps a column below its longest word
+    while the table fits, which :func:`_fits` checks.
+    """
+    table.add_column(heading, max_width=least if capped else None, **kw)
+
+
+def _wide_table(
     comparison: Comparison,
     heading: str,
     outcomes: tuple[str, ...],
     layout: Layout,
-    label_width: int | None = None,
+    capped: bool = False,
 ) -> Table:
-    names = comparison.names
-    sep = "\n" if layout.compact else " "
+    count = len(comparison.results)
     table = Table(box=box.SIMPLE_HEAD)
-    table.add_column(heading, min_width=LABEL_WIDTH, max_width=label_width)
-    for name in names:
-        table.add_column(Text(name), justify="right", overflow="fold", no_wrap=not layout.wrap)
-    for name in names[1:]:
-        table.add_column(
-            Text(f"{name}{sep}− {names[0]}"),
-            justify="right",
-            overflow="fold",
-            no_wrap=not layout.wrap,
-        )
+    least = _label_width(heading, _labels(comparison, outcomes))
+    _wrapping_column(table, heading, least, capped)
+    for index in range(count):
+        name = _heading(comparison, index, layout)
+        table.add_column(Text(name), justify="right", no_wrap=True)
+    for index in range(1, count):
+        name = _difference_heading(comparison, index, layout)
+        table.add_column(Text(name), justify="right", no_wrap=True)
     for outcome in outcomes:
-        shares = [share_cell(comparison, outcome, i, layout) for i in range(len(names))]
+        shares = [share_cell(comparison, outcome, i, layout) for i in range(count)]
         diffs = [
-            difference_cell(comparison.difference(outcome, i), layout) for i in range(1, len(names))
+            difference_cell(comparison.difference(outcome, i), layout) for i in range(1, count)
         ]
         table.add_row(Text(comparison.label(outcome)), *shares, *diffs)
     return table
 
 
-def _fitting_table(
-    comparison: Comparison, heading: str, outcomes: tuple[str, ...], width: int
+def _stacked_table(
+    comparison: Comparison,
+    heading: str,
+    outcomes: tuple[str, ...],
+    layout: Layout,
+    capped: bool = False,
 ) -> Table:
+    table = Table(box=box.SIMPLE_HEAD)
+    _wrapping_column(table, heading, _label_width(heading, _labels(comparison, outcomes)), capped)
+    table.add_column("", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True)
+    _wrapping_column(table, "− A", longest_word(IDENTICAL, "(+100.0"), capped, justify="right")
+    for outcome in outcomes:
+        for index in range(len(comparison.results)):
+            label = Text(comparison.label(outcome)) if index == 0 else Text("")
+            diff = difference_cell(comparison.difference(outcome, index), layout) if index else ""
+            share = share_cell(comparison, outcome, index, layout)
+            table.add_row(label, letter(index), share, diff)
+    return table
+
+
+def _share_table(
+    comparison: Comparison,
+    heading: str,
+    outcomes: tuple[str, ...],
+    layout: Layout,
+    capped: bool = False,
+) -> Table:
+    build = _stacked_table if layout.stacked else _wide_table
+    return build(comparison, heading, outcomes, layout, capped)
+
+
+def _transition_table(
+    comparison: Comparison, index: int, layout: Layout, capped: bool = False
+) -> Table:
+    moves = comparison.transitions(index)
+    first_labels = [comparison.label(c) for c in moves.first]
+    this_labels = [comparison.label(c, index) for c in moves.this]
+    corner = f"{_heading(comparison, 0, layout)} ↓ {_heading(comparison, index, layout)} →"
+    table = Table(box=box.SIMPLE_HEAD)
+    _wrapping_column(table, Text(corner), _label_width(corner, first_labels), capped)
+    for label in this_labels:
+        least = longest_word(label, str(moves.runs))
+        _wrapping_column(table, Text(label), least, capped, justify="right")
+    for label, row, class_id in zip(first_labels, moves.counts, moves.first, strict=True):
+        cells = [
+            Text(str(n), style="" if moves.this[j] == class_id else "bold")
+            for j, n in enumerate(row)
+        ]
+        table.add_row(Text(label), *cells)
+    return table
+
+
+def _move_lines(comparison: Comparison, index: int, moves: Transitions) -> list[Text]:
+    return [
+        Text(f"  {n} runs: {comparison.label(a)} → {comparison.label(b, index)}")
+        for a, b, n in moves.moves()
+    ]
+
+
+def _transitions(comparison: Comparison, width: int, layout: Layout) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    for index in range(1, len(comparison.results)):
+        moves = comparison.transitions(index)
+        first, this = comparison.names[0], comparison.names[index]
+        parts.append(
+            Text(
+                f"\nRuns by primary class, {first} (rows) against {this} (columns), run k paired "
+                f"with run k: {moves.moved} of {moves.runs} runs changed class."
+            )
+        )
+        if moves.moved == 0:
+            continue
+        if _fits(_transition_table(comparison, index, layout, capped=True), width):
+            parts.append(_transition_table(comparison, index, layout))
+        else:
+            parts += _move_lines(comparison, index, moves)
+    return parts
+
+
+def _fits(capped: Table, width: int) -> bool:
+    """True when a table fits *width*, measured with its wrapping columns at their narrowest.
+
+    Why: columns that wrap (labels) are capped at their longest word, the others (values) are
+    measured whole, so a table that fits never has a word split or a value cut.
+    """
+    console = Console(width=10_000, color_system=None, legacy_windows=False)
+    return Measurement.get(console, console.options, capped).maximum <= width
+
+
+def choose_layout(build: Callable[[Layout], Table], width: int) -> Layout:
+    """The first of :data:`LAYOUTS` whose capped table (see :func:`_fits`) fits *width*."""
     for layout in LAYOUTS:
-        narrowest = _table(comparison, heading, outcomes, layout, label_width=LABEL_WIDTH)
-        if _natural_width(narrowest) <= width:
-            return _table(comparison, heading, outcomes, layout)
-    return _table(comparison, heading, outcomes, Layout(compact=True, wrap=True))
+        if _fits(build(layout), width):
+            return layout
+    return NARROWEST
+
+
+def _legend(comparison: Comparison) -> list[Text]:
+    return [
+        Text(f"  {letter(i)} = {name}: {r.scenario.scenario.title}")
+        for i, (name, r) in enumerate(zip(comparison.names, comparison.results, strict=True))
+    ]
 
 
 def _not_compared(comparison: Comparison) -> list[Text]:
@@ -108,41 +273,52 @@ def _not_compared(comparison: Comparison) -> list[Text]:
 
 
 def comparison_renderables(comparison: Comparison, width: int = 100) -> Group:
-    """The comparison as rich renderables: header, outcome and class tables, footnote, leftovers.
+    """The comparison as rich renderables: header, outcome and class tables, footnote, moves.
 
-    Each table takes the first of :data:`LAYOUTS` that fits *width*.
+    One layout serves every table, the first of :data:`LAYOUTS` in which all of them fit *width*.
     """
     first = comparison.results[0]
-    header = [
+    tables = [("outcome", comparison.shared), ("primary class", comparison.shared_primary)]
+
+    def build_all(layout: Layout) -> Table:
+        grid = Table.grid()
+        for heading, outcomes in tables:
+            grid.add_row(_share_table(comparison, heading, outcomes, layout, capped=True))
+        return grid
+
+    layout = choose_layout(build_all, width)
+    header: list[RenderableType] = [
         Text(
             f"Comparing {len(comparison.results)} scenarios: {first.runs} runs each, seed "
-            f"{first.seed}; differences are from the first, {comparison.names[0]}."
+            f"{first.seed}, run k of every scenario on the same seed; differences are from the "
+            f"first, {comparison.names[0]}."
         ),
         *(
-            Text(f"  {name}: {r.scenario.scenario.title}")
-            for name, r in zip(comparison.names, comparison.results, strict=True)
+            _legend(comparison)
+            if not layout.names
+            else (
+                Text(f"  {name}: {r.scenario.scenario.title}")
+                for name, r in zip(comparison.names, comparison.results, strict=True)
+            )
         ),
     ]
     footnote = Text(
         f"Shares in % with 95 % Wilson intervals; differences in percentage points with 95 % "
-        f"Newcombe intervals. {MARK} the interval excludes zero: the scenarios differ on this "
-        f"beyond Monte Carlo noise. Each interval stands alone: among many outcomes, about one in "
-        f"twenty may be marked by chance."
+        f"intervals for paired runs (Newcombe's method 10). {MARK} the interval excludes zero: "
+        f"the scenarios differ on this beyond Monte Carlo noise; “{IDENTICAL}”: no run had the "
+        f"outcome in one scenario and not the other. Each interval stands alone: among many "
+        f"outcomes, about one in twenty may be marked by chance."
     )
     return Group(
         *header,
         Text("\nOutcomes: a run may satisfy several or none."),
-        _fitting_table(comparison, "outcome", comparison.shared, width),
+        _share_table(comparison, "outcome", comparison.shared, layout),
         Text("Primary classes: one per run; they sum to 100 %."),
-        _fitting_table(comparison, "primary class", comparison.shared_primary, width),
+        _share_table(comparison, "primary class", comparison.shared_primary, layout),
         footnote,
+        *_transitions(comparison, width, layout),
         *_not_compared(comparison),
     )
-
-
-def _natural_width(table: Table) -> int:
-    console = Console(width=10_000, color_system=None, legacy_windows=False)
-    return Measurement.get(console, console.options, table).maximum
 
 
 def format_comparison(comparison: Comparison, width: int = 100) -> str:

@@ -41,12 +41,12 @@ def escalation_figure(results: Results) -> go.Figure:
     rungs = s.escalation.ladder
     x = calendar_dates(s.scenario.as_of, results.weeks)
     colours = sample_colorscale("YlOrRd", list(np.linspace(0.0, 1.0, len(rungs))))
-    levels = results.table.level_by_week
+    levels = results.tally.level_by_week
     for r, rung in enumerate(rungs):
         figure.add_trace(
             go.Scatter(
                 x=x,
-                y=rounded((levels == r).mean(axis=0)),
+                y=rounded(levels[:, r] / results.runs),
                 name=escape(rung.label),
                 stackgroup="rungs",
                 mode="lines",

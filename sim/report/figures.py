@@ -106,12 +106,10 @@ def issue_figure(results: Results, issue: int) -> go.Figure:
     status quo (dotted) and the baseline forecasts (dashed) are marked as vertical lines.
     """
     spec = results.scenario.issues[issue]
-    positions = results.table.agreement_position[:, issue].astype(np.float64)
-    forms = results.table.agreement_form[:, issue]
     edges = np.arange(0, 100 + BIN_WIDTH, BIN_WIDTH, dtype=np.float64)
     figure = go.Figure()
     for f, form in enumerate(FORMS):
-        counts, _ = np.histogram(positions[forms == f], bins=edges)
+        counts = results.tally.histogram(issue, BIN_WIDTH, form=f)
         figure.add_trace(
             go.Bar(
                 x=rounded(edges[:-1] + BIN_WIDTH / 2),
@@ -127,7 +125,7 @@ def issue_figure(results: Results, issue: int) -> go.Figure:
     keys = [k for k in BASELINE_NAMES if k in base] + sorted(set(base) - set(BASELINE_NAMES))
     for row, key in enumerate(keys, start=1):
         mark_position(figure, base[key], BASELINE_NAMES.get(key, escape(key)), row, "dash")
-    agreed = int((~np.isnan(positions)).sum())
+    agreed = results.tally.agreed(issue)
     if agreed == 0:
         figure.add_annotation(
             text="No run reached an agreement on this issue.", showarrow=False,

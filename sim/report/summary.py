@@ -81,15 +81,14 @@ def _issue_row(results: Results, issue: int) -> list[str | Text]:
     base = results.baselines.get(spec.id, {})
     cells: list[str | Text] = [Text(spec.name)]
     cells.append("/".join(f"{base[key]:.1f}" if key in base else NO_VALUE for key in BASELINES))
-    positions = results.table.agreement_position[:, issue].astype(np.float64)
-    agreed = ~np.isnan(positions)
-    cells.append(_pct(float(agreed.mean())))
-    if not agreed.any():
+    tally = results.tally
+    agreed = tally.agreed(issue)
+    cells.append(_pct(agreed / results.runs))
+    mean = tally.mean_position(issue)
+    if mean is None:
         return [*cells, NO_VALUE, NO_VALUE, NO_VALUE]
-    values = positions[agreed]
-    mean = float(values.mean())
-    p10, p90 = np.percentile(values, [10, 90])
-    forms = np.bincount(results.table.agreement_form[agreed, issue], minlength=3) / agreed.sum()
+    p10, p90 = tally.percentiles(issue, [10, 90])
+    forms = tally.form_counts(issue) / agreed
     return [
         *cells,
         f"{mean:.1f} ({p10:.1f}–{p90:.1f})",

@@ -19,10 +19,12 @@ TABLE_CSS = (
     "text-align:right;vertical-align:top}"
     "table.stack th:first-child,table.stack td:first-child{text-align:left}"
     "table.stack tr.group th{background:#f6f6f6;text-align:left}"
+    "table.numbers td+td{white-space:nowrap}"
     "@media (max-width:600px){table.stack,table.stack tbody,table.stack tr,table.stack td,"
     "table.stack tr.group th{display:block;width:auto}table.stack thead{display:none}"
     "table.stack tr{border-bottom:1px solid #ccc;padding:.35em 0}"
-    "table.stack td{border:0;text-align:left;padding:.05em .3em}"
+    "table.stack td,table.numbers td+td{border:0;text-align:left;padding:.05em .3em;"
+    "white-space:normal}"
     "table.stack td:first-child{font-weight:600}"
     "table.stack td[data-label]::before{content:attr(data-label) ': ';color:#555}}"
 )
@@ -37,6 +39,7 @@ def html_table(
     groups: Mapping[int, str] | None = None,
     raw: bool = False,
     caption: str | None = None,
+    numbers: bool = False,
 ) -> str:
     """A ``table.stack`` of *rows* under *head*; text is escaped unless *raw* (cells are HTML).
 
@@ -47,10 +50,13 @@ def html_table(
         groups: row index → heading of a group of rows that starts there.
         raw: the cells are already HTML (escaped by the caller).
         caption: a plain-text caption above the table.
+        numbers: the cells after the first are numbers that must not break across lines
+            (on a wide screen; stacked on a narrow one they may).
     """
     e = html.escape
     ident = f' id="{e(table_id)}"' if table_id else ""
-    parts = [f'<table class="stack"{ident}>']
+    kind = "stack numbers" if numbers else "stack"
+    parts = [f'<table class="{kind}"{ident}>']
     if caption:
         parts.append(f"<caption>{e(caption)}</caption>")
     parts.append("<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr></thead><tbody>")

@@ -1,0 +1,112 @@
+"""Where chunks of runs execute: a local process pool, or any ``concurrent.futures.Executor``.
+
+A Dask cluster is reached through ``distributed.Client(address).get_executor()``; this is the
+only module that imports Dask, and only when an address is given (``negsim[dask]`` extra).
+Results come back in task order whatever the executor, so output never depends on it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import re
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sim.errors import NegsimError
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+LOCAL = "local"
+"""The default executor: a process pool of ``--workers`` on this machine."""
+DASK = re.compile(r"dask://(?P<host>[^/:\s]+|\[[0-9a-fA-F:]+\]):(?P<port>[0-9]{1,5})")
+"""``dask://HOST:PORT``: the address of a Dask scheduler."""
+CONNECT_TIMEOUT = "10s"
+"""How long to wait for a Dask scheduler before giving up."""
+
+
+def in_order(
+    function: Callable[[Task], Result], tasks: Iterable[Task], executor: Executor, window: int
+) -> Iterator[Result]:
+    """``function(task)`` for every task, yielded in task order.
+
+    At most *window* tasks are submitted ahead of the one being waited for, so finished results
+    waiting for an earlier, slower task never pile up (memory stays flat however many tasks).
+    """
+    pending: deque[Future[Result]] = deque()
+    queue = iter(tasks)
+    for task in queue:
+        pending.append(executor.submit(function, task))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().result()
+        following = next(queue, None)
+        if following is not None:
+            pending.append(executor.submit(function, following))
+        yield result
+
+
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of *workers* processes, forked where the platform can (workers start at once)."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_start)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def worker_start() -> None:
+    """Every local pool's initializer: workers die silently on a signal, and with their parent.
+
+    Why: a forked worker inherits the parent's signal handlers, which would turn its own
+    termination into an exception it reports back instead of exiting (or a traceback per worker
+    on Ctrl-C); and a worker whose parent was killed outright (SIGKILL) would otherwise wait for
+    work forever.
+    """
+    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(number, signal.SIG_DFL)
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+@contextmanager
+def open_executor(spec: str) -> Iterator[Executor | None]:
+    """The executor named on the command line: None for ``local``, a Dask executor for an address.
+
+    Raises:
+        NegsimError: for an unknown spec, when Dask is not installed, or when the scheduler
+            cannot be reached.
+    """
+    if spec == LOCAL:
+        yield None
+        return
+    match = DASK.fullmatch(spec)
+    if match is None:
+        raise NegsimError(
+            f"--executor {spec!r}: expected 'local' or 'dask://HOST:PORT' (a Dask scheduler)"
+        )
+    try:
+        from distributed import Client
+    except ImportError:
+        raise NegsimError(
+            f"--executor {spec}: Dask is not installed; pip install 'negsim[dask]'"
+        ) from None
+    address = f"tcp://{match['host']}:{match['port']}"
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as error:
+        raise NegsimError(f"--executor {spec}: cannot reach the Dask scheduler ({error})") from None
+    with client:
+        yield client.get_executor()  # type: ignore[no-untyped-call]
