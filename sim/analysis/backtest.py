@@ -217,7 +217,9 @@ def _score(model: str, results: Sequence[IssueResult], seed: int) -> ModelScore:
 def _crps(results: Sequence[IssueResult], seed: int) -> dict[str, Estimate]:
     clusters = [r.proposal for r in results]
     engine = np.array([r.crps_engine for r in results])
-    point = _errors(results, BASELINE)[0]  # the CRPS of a point forecast is its absolute error
+    outcomes = np.array([r.outcome for r in results])
+    compromise = np.array([[r.forecasts[BASELINE] or 0.0] for r in results])
+    point = crps_samples(outcomes, compromise)  # a point mass: its absolute error (tested)
     return {
         "engine": mean_with_interval(engine, clusters, seed),
         "compromise": mean_with_interval(point, clusters, seed),

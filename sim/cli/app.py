@@ -66,8 +66,14 @@ COMMANDS = {
     "play": Command(
         "sim.cli.play_command",
         "play",
-        "Play one actor against the model: answer its proposals and escalation decisions.",
+        "Play one actor against the model: its proposals, answers and escalation decisions.",
         "negsim play scenarios/geneva-2022.yaml --as russia --run 2",
+    ),
+    "classroom": Command(
+        "sim.cli.classroom_command",
+        "classroom",
+        "Serve a class session: the instructor's page, the students' seats, the debrief.",
+        "negsim classroom scenarios/geneva-2022.yaml --port 8000",
     ),
     "sensitivity": Command(
         "sim.cli.sensitivity_command",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.errors import Problem, ScenarioError
-from sim.files import MIB, InputFileError, read_input
+from sim.scenario.textfile import read_text
 from sim.vocabulary import MAX_ACTORS, control_characters
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float64]
 
-MAX_DATA_BYTES = MIB
-"""A data set is a regular file of at most 1 MiB."""
 MAX_MAGNITUDE = 1e6
 """Capabilities and positions lie within ±10⁶, so the model's products and sums cannot overflow."""
 COLUMNS = ("actor", "capability", "position", "salience")
@@ -87,16 +85,7 @@ def read_bdm_csv(path: str | Path) -> BdmData:
             not numbers, out of range (capability ≥ 0, salience 0–100) or repeat an actor.
     """
     file = str(path)
-    try:
-        data = read_input(path, MAX_DATA_BYTES)
-        text = data.decode("utf-8-sig")
-    except InputFileError as error:
-        raise ScenarioError.single(file, error.reason) from None
-    except UnicodeDecodeError as error:
-        at_line = data.count(b"\n", 0, error.start) + 1
-        at_column = error.start - data.rfind(b"\n", 0, error.start)
-        raise ScenarioError.single(file, "not UTF-8 text", at_line, at_column) from None
-    lines = text.splitlines()
+    lines = read_text(path).splitlines()
     order = _header(file, lines[0] if lines else "")
     problems: list[Problem] = []
     seen: dict[str, int] = {}

@@ -15,8 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from sim.errors import Problem, ScenarioError
-from sim.files import InputFileError, read_input
-from sim.scenario.bdmdata import MAX_DATA_BYTES
+from sim.scenario.textfile import read_text
 
 FIXED = (
     "prnrnmc",
@@ -259,16 +258,7 @@ def read_deu_tsv(path: str | Path) -> DeuData:
             an issue id repeats; or there is no issue row.
     """
     file = str(path)
-    try:
-        data = read_input(path, MAX_DATA_BYTES)
-        text = data.decode("utf-8-sig")
-    except InputFileError as error:
-        raise ScenarioError.single(file, error.reason) from None
-    except UnicodeDecodeError as error:
-        at_line = data.count(b"\n", 0, error.start) + 1
-        at_column = error.start - data.rfind(b"\n", 0, error.start)
-        raise ScenarioError.single(file, "not UTF-8 text", at_line, at_column) from None
-    lines = text.splitlines()
+    lines = read_text(path).splitlines()
     reader = _Reader(file)
     actors = reader.header(lines[0] if lines else "")
     if reader.problems:
