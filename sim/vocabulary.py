@@ -50,6 +50,16 @@ class Form(StrEnum):
 FORM_NAMES = tuple(form.value for form in Form)
 """Form names indexed by ``Form.rank``, as records store forms."""
 
+
+class Family(StrEnum):
+    """What kind of ending an outcome or primary class is: the reports colour it by its family."""
+
+    ESCALATION = "escalation"
+    SETTLEMENT = "settlement"
+    SIDE_DEAL = "side-deal"
+    NONE = "none"
+
+
 MAX_ACTORS = 200
 """Most actors a scenario or data set may have: the model's rounds grow as actors³ (200 actors
 take about 300 MB and seconds per forecast)."""

@@ -19,6 +19,7 @@ from sim.vocabulary import (
     Change,
     Cost,
     Count,
+    Family,
     Form,
     Id,
     Number,
@@ -343,6 +344,8 @@ class Outcome(Strict):
     label: Text
     description: str = ""
     condition: Condition
+    family: Family | None = None
+    """Escalation, settlement, side deal or none; inferred from the condition when absent."""
 
 
 class PrimaryClass(Strict):
@@ -353,6 +356,8 @@ class PrimaryClass(Strict):
     description: str = ""
     condition: Condition | None = None
     """None only for the last class, the catch-all."""
+    family: Family | None = None
+    """Escalation, settlement, side deal or none; inferred from the condition when absent."""
 
 
 Distribution = Literal["uniform", "triangular", "normal"]
