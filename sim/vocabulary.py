@@ -30,3 +30,12 @@ class Form(StrEnum):
 
 FORM_NAMES = tuple(form.value for form in Form)
 """Form names indexed by ``Form.rank``, as records store forms."""
+
+
+class Family(StrEnum):
+    """What kind of ending an outcome or primary class is: the reports colour it by its family."""
+
+    ESCALATION = "escalation"
+    SETTLEMENT = "settlement"
+    SIDE_DEAL = "side-deal"
+    NONE = "none"

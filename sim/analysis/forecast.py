@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,15 @@ class IssueForecast:
     trajectory: Trajectory
     weighted_median: float
     weighted_mean: float
+    names: tuple[str, ...] = ()
+    """The actors' names, in the order of ``actors`` (empty: the ids are the names)."""
+    issue_name: str = ""
+    """The issue's name (empty: the id is the name)."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """What a reader should see for each actor: its name, else its id."""
+        return self.names or self.actors
 
     @property
     def forecast(self) -> float:
@@ -79,12 +89,15 @@ def forecast(
     if issue is not None and issue not in ids:
         raise SimulationError(f"unknown issue {issue!r}; known: {', '.join(ids)}")
     actors = tuple(a.id for a in source.actors)
+    issue_names = {i.id: i.name for i in source.issues}
     capability = np.array([a.capability for a in source.actors], dtype=np.float64)
     results = []
     for k in ids if issue is None else [issue]:
         position = np.array([a.stances[k].position for a in source.actors], dtype=np.float64)
         salience = np.array([a.stances[k].salience for a in source.actors], dtype=np.float64)
-        results.append(_issue_forecast(k, actors, capability, position, salience, rounds, config))
+        result = _issue_forecast(k, actors, capability, position, salience, rounds, config)
+        names = tuple(a.name for a in source.actors)
+        results.append(dataclasses.replace(result, names=names, issue_name=issue_names[k]))
     return tuple(results)
 
 

@@ -57,7 +57,12 @@ COMMANDS = {
     "play": Command(
         "sim.cli.play_command",
         "play",
-        "Play one actor against the model: answer its proposals and escalation decisions.",
+        "Play one actor against the model: its proposals, answers and escalation decisions.",
+    ),
+    "classroom": Command(
+        "sim.cli.classroom_command",
+        "classroom",
+        "Serve a class session: the instructor's page, the students' seats, the debrief.",
     ),
     "sensitivity": Command(
         "sim.cli.sensitivity_command",

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
 
 from sim.scenario.conditions import Condition
-from sim.vocabulary import Form, Id, Position, Probability, Salience
+from sim.vocabulary import Family, Form, Id, Position, Probability, Salience
 
 Text = Annotated[str, Field(min_length=1)]
 
@@ -329,6 +329,8 @@ class Outcome(Strict):
     label: Text
     description: str = ""
     condition: Condition
+    family: Family | None = None
+    """Escalation, settlement, side deal or none; inferred from the condition when absent."""
 
 
 class PrimaryClass(Strict):
@@ -339,6 +341,8 @@ class PrimaryClass(Strict):
     description: str = ""
     condition: Condition | None = None
     """None only for the last class, the catch-all."""
+    family: Family | None = None
+    """Escalation, settlement, side deal or none; inferred from the condition when absent."""
 
 
 Distribution = Literal["uniform", "triangular", "normal"]
