@@ -1,10 +1,9 @@
-"""Reading input files and writing output files safely.
+"""Writing output files safely (inputs are read by :mod:`sim.inputs`).
 
-Inputs are read only from regular files below a stated size, without ever blocking on a FIFO or
-reading a device without end. Outputs are checked before any work is done, reserved as
-temporary files in their folders, and put in place together by renames, or not at all: an
-existing file is replaced only when asked (``--force``), and only if it is a regular file. Every
-operating-system error on the way becomes a one-line :class:`OutputError` naming the path.
+Outputs are checked before any work is done, reserved as temporary files in their folders, and
+put in place together by renames, or not at all: an existing file is replaced only when asked
+(``--force``), and only if it is a regular file. Every operating-system error on the way becomes
+a one-line :class:`OutputError` naming the path.
 """
 
 from __future__ import annotations
@@ -22,89 +21,14 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from sim.errors import NegsimError
+from sim.inputs import file_kind
 
-MIB = 1 << 20
 STDIO = "-"
 """The path that means standard output (and, where an input allows it, standard input)."""
 
 
-class InputFileError(NegsimError):
-    """An input path that is not a readable regular file of acceptable size."""
-
-    def __init__(self, path: str | Path, reason: str) -> None:
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
-
-
 class OutputError(NegsimError):
     """An output path that cannot be written, or a write that failed."""
-
-
-def file_kind(mode: int) -> str:
-    """What a file of *mode* (from ``stat``) is, in words."""
-    kinds = (
-        (stat.S_ISREG, "a regular file"),
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISLNK, "a symbolic link"),
-    )
-    return next((name for test, name in kinds if test(mode)), "not a regular file")
-
-
-def size_text(limit: int) -> str:
-    """A byte count as people read it: ``4 MiB`` or ``512 bytes``."""
-    return f"{limit // MIB} MiB" if limit >= MIB and limit % MIB == 0 else f"{limit} bytes"
-
-
-def read_input(path: str | Path, limit: int) -> bytes:
-    """The bytes of the regular file at *path*, which must hold at most *limit* bytes.
-
-    Why: a FIFO would block forever and ``/dev/zero`` would be read until memory runs out. The
-    path is checked to be a regular file before it is opened, it is opened without blocking, and
-    the open file is checked again (so a swap in between is caught); at most *limit* + 1 bytes
-    are ever read.
-
-    Raises:
-        InputFileError: the path is missing, unreadable, not a regular file or too large.
-    """
-    too_large = f"is larger than the {size_text(limit)} limit for this kind of file"
-    try:
-        before = os.stat(path)  # noqa: PTH116 (the same calls as the fstat below)
-        if not stat.S_ISREG(before.st_mode):
-            raise InputFileError(path, f"is {file_kind(before.st_mode)}, not a regular file")
-        if before.st_size > limit:
-            raise InputFileError(path, too_large)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as error:
-        raise InputFileError(path, f"cannot read the file: {error.strerror}") from None
-    try:
-        now = os.fstat(fd)
-        if (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
-            raise InputFileError(path, "was replaced while it was opened; try again")
-        chunks: list[bytes] = []
-        total = 0
-        while chunk := os.read(fd, min(MIB, limit + 1 - total)):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                raise InputFileError(path, too_large)
-    except OSError as error:
-        raise InputFileError(path, f"cannot read the file: {error.strerror}") from None
-    finally:
-        os.close(fd)
-    return b"".join(chunks)
-
-
-def read_stream(stream: BinaryIO, name: str, limit: int) -> bytes:
-    """At most *limit* bytes of an open stream (standard input); more is refused."""
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise InputFileError(name, f"is larger than the {size_text(limit)} limit")
-    return data
 
 
 @dataclass(frozen=True)

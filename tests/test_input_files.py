@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from processes import copy_tiny, negsim, one_line
 
-from sim.files import MIB, InputFileError, read_input, read_stream
+from sim.inputs import MIB, InputFileError, read_input, read_stream
 
 
 @pytest.fixture

@@ -35,15 +35,8 @@ from sim.cli.common import ScenarioFile, Seed, console, user_errors_exit_2
 from sim.cli.play_screens import date_of, print_question, red_line_text, rung_text, say
 from sim.engine.policy import DemandView, ProposalView
 from sim.errors import NegsimError
-from sim.files import (
-    STDIO,
-    Format,
-    InputFileError,
-    atomic_write,
-    plan_output,
-    read_input,
-    read_stream,
-)
+from sim.files import STDIO, Format, atomic_write, plan_output
+from sim.inputs import InputFileError, read_input, read_stream
 from sim.scenario.loader import load_scenario
 from sim.vocabulary import FORM_NAMES, printable
 

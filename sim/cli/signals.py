@@ -26,13 +26,14 @@ def _stop(number: int, frame: FrameType | None) -> None:
     received.append(number)
     for other in SIGNALS:  # a second signal must not interrupt the clean-up
         signal.signal(other, signal.SIG_IGN)
+    # SIGKILL, not SIGTERM: a worker forked a moment ago has not yet run its initializer and still
+    # has this handler, so SIGTERM would print a traceback from inside the fork; workers hold
+    # nothing to clean up (the parent owns every output file).
     children = multiprocessing.active_children()
     for child in children:
-        child.terminate()
+        child.kill()
     for child in children:
         child.join(timeout=2)
-        if child.is_alive():
-            child.kill()
     raise SystemExit(128 + number)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sim.files import MIB, InputFileError, read_input
+from sim.inputs import MIB, InputFileError, read_input
 from sim.scenario.consistency import walk_citations
 from sim.scenario.format import Scenario
 from sim.scenario.yamlsource import KeyPath

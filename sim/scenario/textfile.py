@@ -1,7 +1,7 @@
 """Reading a data file's text: a regular file of at most 1 MiB, UTF-8 (with or without a BOM).
 
 Anything else is a located ScenarioError: a FIFO or a device is refused without being read
-(see :func:`sim.files.read_input`).
+(see :func:`sim.inputs.read_input`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.errors import ScenarioError
-from sim.files import MIB, InputFileError, read_input
+from sim.inputs import MIB, InputFileError, read_input
 
 MAX_DATA_BYTES = MIB
 """A data set is a regular file of at most 1 MiB."""

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from sim.errors import Problem, ScenarioError
-from sim.files import MIB, InputFileError, read_input
+from sim.inputs import MIB, InputFileError, read_input
 from sim.vocabulary import control_characters, printable
 
 KeyPath = tuple[str | int, ...]
