@@ -59,7 +59,7 @@ class SimulationError(NegsimError):
 
 
 def unknown(what: str, given: str, known: Sequence[str]) -> str:
-    """``unknown actor 'Russia' (did you mean 'russia'?); known: …``: a message for a bad id."""
+    """``unknown actor 'Alpha' (did you mean 'alpha'?); known: …``: a message for a bad id."""
     lowered = {k.lower(): k for k in known}
     close = [lowered[given.lower()]] if given.lower() in lowered else []
     close = close or difflib.get_close_matches(given, known, n=1, cutoff=0.6)

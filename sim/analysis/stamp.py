@@ -82,7 +82,7 @@ class Stamp:
         }
 
     def text(self) -> str:
-        """One line for people: ``negsim 0.1.0 · seed 2022 · 5000 runs · geneva-2022 sha256:…``."""
+        """One line for people: ``negsim 0.1.0 · seed 2022 · 5000 runs · crisis sha256:…``."""
         parts = [f"negsim {self.negsim}"]
         if self.seed is not None:
             parts.append(f"seed {self.seed}")

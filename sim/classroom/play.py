@@ -311,7 +311,7 @@ def new_game(scenario: Scenario, actor_id: str, seed: int = 0, run_index: int = 
     matches = [a for a in arrays.actor_ids if a.lower() == actor_id.strip().lower()]
     if not matches:
         raise SimulationError(f"{scenario.id}: {unknown('actor', actor_id, arrays.actor_ids)}")
-    actor_id = matches[0]  # ids are lower-case slugs, so `--as Russia` means russia
+    actor_id = matches[0]  # ids are lower-case slugs, so `--as Alpha` means alpha
     arrays = run_arrays(arrays, seed, run_index)
     parameters = sample_parameters(arrays, run_generator(seed, run_index))
     actor = arrays.actor_ids.index(actor_id)

@@ -259,7 +259,7 @@ def play(
     actor: Annotated[
         str,
         typer.Option(
-            "--as", metavar="ACTOR", help="Id of the actor you play (any case: Russia is russia)."
+            "--as", metavar="ACTOR", help="Id of the actor you play (any case: Alpha is alpha)."
         ),
     ],
     seed: Seed = 0,
