@@ -66,9 +66,11 @@ def test_figures_have_fixed_ids_in_page_order(comparison: Comparison) -> None:
 def test_outcome_bars_have_one_trace_per_scenario_with_wilson_intervals(
     comparison: Comparison,
 ) -> None:
-    traces = compare_report_data(comparison)["outcomes"]
-    assert [t["name"] for t in traces] == ["tiny", "tiny-soft"]
-    assert len({t["marker"]["color"] for t in traces}) == 2
+    traces = compare_report_data(comparison)["outcomes"][0::2]
+    legend = compare_report_data(comparison)["outcomes"][1::2]
+    assert [t["name"] for t in traces] == [t["name"] for t in legend] == ["tiny", "tiny-soft"]
+    assert len({t["marker"]["pattern"]["shape"] for t in traces}) == 2
+    assert traces[0]["marker"]["color"] == traces[1]["marker"]["color"]  # colour: the family
     for trace, results in zip(traces, comparison.results, strict=True):
         low, high = results.interval("toll-deal")
         share = results.share("toll-deal")

@@ -11,7 +11,7 @@ from sim.analysis.montecarlo import simulate_run
 from sim.classroom.moves import HELP, Move, MoveError, MoveKind, answer_for, model_move, parse_move
 from sim.classroom.play import Ask, GameQuitError, GameStoppedError, Question, new_game, play
 from sim.cli import app
-from sim.engine.policy import EscalationChoice, EscalationView, ProposalView
+from sim.engine.policy import DemandView, EscalationChoice, EscalationView, ProposalView
 from sim.engine.sampling import compile_scenario
 from sim.errors import SimulationError
 from sim.scenario.format import Scenario
@@ -97,6 +97,8 @@ def _model_moves(questions: list[Question]) -> Ask:
 
 def _scripted(answers: Iterator[str], questions: list[Question]) -> Ask:
     def ask(question: Question) -> str:
+        if isinstance(question.view, DemandView):
+            return "model"  # the scripts answer proposals and the ladder; the model proposes
         questions.append(question)
         return next(answers, "model")
 
@@ -134,8 +136,9 @@ def test_typing_the_model_choice_literally_reproduces_the_model_run(flagship_pat
     _, expected = simulate_run(compile_scenario(scenario), 3, 2)
     assert result.record == expected
     assert any(isinstance(q.view, EscalationView) for q in questions)
-    assert {d.move for d in result.decisions} <= {"accept", "escalate", "hold", "de-escalate"}
-    assert not any(d.by_model for d in result.decisions)
+    moves = {"accept", "escalate", "hold", "de-escalate"}
+    assert {d.move for d in result.decisions if not isinstance(d.view, DemandView)} <= moves
+    assert {d.by_model for d in result.decisions if not isinstance(d.view, DemandView)} == {False}
 
 
 def test_refusing_every_proposal_keeps_the_player_at_its_sampled_ideal(tiny: Scenario) -> None:
@@ -152,7 +155,7 @@ def test_a_different_move_changes_the_record(tiny: Scenario) -> None:
     questions: list[Question] = []
     result = play(tiny, "south", 0, 0, _scripted(iter(["hold", "refuse"]), questions))
     assert result.record != result.model_record
-    first = result.decisions[1]
+    first = next(d for d in result.decisions if isinstance(d.view, ProposalView))
     assert first.move == "refuse" and not first.same
     assert isinstance(first.view, ProposalView)
     assert first.answer == first.view.start
@@ -162,14 +165,15 @@ def test_a_bad_move_is_asked_again_with_the_reason_and_not_recorded(tiny: Scenar
     questions: list[Question] = []
     answers = iter(["hold", "bogus", "escalate", "counter 150", "help", "accept"])
     result = play(tiny, "south", 0, 0, _scripted(answers, questions))
-    first_decision = [q for q in questions if q.number == 2]
+    first_decision = [q for q in questions if q.number == questions[0].number]
     assert [q.feedback != "" for q in first_decision] == [False, True, True, True, True]
     assert "unknown move 'bogus'" in first_decision[1].feedback
     assert "this is a proposal" in first_decision[2].feedback
     assert "off the issue's 0–100 scale" in first_decision[3].feedback
     assert first_decision[4].feedback == HELP
     assert [d.number for d in result.decisions] == list(range(1, len(result.decisions) + 1))
-    assert result.decisions[1].move == "accept"
+    answered = [d for d in result.decisions if isinstance(d.view, ProposalView)]
+    assert answered[0].move == "accept"
     assert result.record == result.model_record
 
 
@@ -177,8 +181,10 @@ def test_rest_hands_the_remaining_decisions_to_the_model(tiny: Scenario) -> None
     questions: list[Question] = []
     result = play(tiny, "south", 0, 0, _scripted(iter(["rest"]), questions))
     assert len(questions) == 1
-    assert len(result.decisions) > 1
-    assert all(d.move == "rest" and d.by_model for d in result.decisions)
+    rested = [d for d in result.decisions if d.number >= questions[0].number]
+    assert len(rested) > 1
+    assert all(d.move == "rest" for d in rested)
+    assert all(d.by_model for d in result.decisions)
     assert result.record == result.model_record
 
 
@@ -186,13 +192,15 @@ def test_moves_running_out_stop_the_game_with_a_clear_error(tiny: Scenario) -> N
     answers = iter(["hold", "refuse"])
 
     def ask(question: Question) -> str:
+        if isinstance(question.view, DemandView):
+            return "none"
         answer = next(answers, None)
         if answer is None:
             raise EOFError
         return answer
 
     with pytest.raises(
-        GameStoppedError, match="no move for decision 3: the input ended"
+        GameStoppedError, match=r"no move for decision \d+: the input ended"
     ) as stopped:
         play(tiny, "south", 0, 0, ask)
     assert not isinstance(stopped.value, GameQuitError)
@@ -204,8 +212,16 @@ def test_quit_stops_the_game_at_the_players_request(tiny: Scenario) -> None:
 
 
 def test_an_unknown_actor_is_refused_with_the_actors_listed(tiny: Scenario) -> None:
-    with pytest.raises(SimulationError, match="unknown actor 'west'; tiny has: north, south, east"):
-        play(tiny, "west", 0, 0, _always("model"))
+    with pytest.raises(
+        SimulationError, match="tiny: unknown actor 'zz'; known: north, south, east"
+    ):
+        play(tiny, "zz", 0, 0, _always("model"))
+
+
+def test_an_actor_is_found_whatever_the_case_and_a_typo_gets_a_suggestion(tiny: Scenario) -> None:
+    assert play(tiny, "North", 0, 0, _always("model")).game.actor_id == "north"
+    with pytest.raises(SimulationError, match="unknown actor 'nrth' \\(did you mean 'north'\\?\\)"):
+        play(tiny, "nrth", 0, 0, _always("model"))
 
 
 def test_the_other_actors_ladder_moves_are_told_as_news(flagship_path: Path) -> None:
@@ -343,7 +359,7 @@ def test_play_reads_moves_from_stdin_and_echoes_them(workdir: Path) -> None:
     result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="bogus\nrest\n")
     assert result.exit_code == 0, result.output
     assert "You play South (south)" in result.output
-    assert "move> bogus\nunknown move 'bogus'" in result.output
+    assert "move> bogus\n'bogus': write ask TARGET ISSUE X" in result.output
     assert "move> rest" in result.output
     assert result.output.count("Decision 1 ·") == 1
     assert "primary class:" in result.output
@@ -352,7 +368,7 @@ def test_play_reads_moves_from_stdin_and_echoes_them(workdir: Path) -> None:
 
 
 def test_play_shows_the_offer_the_red_line_and_the_model_choice(workdir: Path) -> None:
-    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="hold\nrest\n")
+    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="none\nrest\n")
     first = result.output.split("Decision 2 ·", 1)[1].split("move>", 1)[0]
     assert "scale: 0 No toll · 50 Toll on half the trade · 100 Toll on all river trade" in first
     assert "on the table: north" in first and "south (you)" in first
@@ -379,7 +395,7 @@ def test_play_replays_the_run_of_the_seed_and_run_asked_for(workdir: Path) -> No
 
 
 def test_play_exits_2_when_the_moves_run_out(workdir: Path) -> None:
-    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="hold\nrefuse\n")
+    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="none\nrefuse\n")
     assert result.exit_code == 2
     assert "no move for decision 3: the input ended" in result.output
     assert "Traceback" not in result.output
@@ -394,13 +410,16 @@ def test_play_exits_1_when_the_player_quits(workdir: Path) -> None:
 def test_play_exits_2_for_an_unknown_actor(workdir: Path) -> None:
     result = runner.invoke(app, ["play", "tiny.yaml", "--as", "west"], input="rest\n")
     assert result.exit_code == 2
-    assert "unknown actor 'west'; tiny has: north, south, east" in result.output
+    assert (
+        "tiny: unknown actor 'west' (did you mean 'east'?); known: north, south, east"
+        in result.output
+    )
 
 
 def test_play_exits_2_for_a_missing_moves_file(workdir: Path) -> None:
     result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south", "--moves", "none.txt"])
     assert result.exit_code == 2
-    assert "none.txt: cannot read the moves file" in result.output
+    assert "none.txt (the moves file): cannot read the file" in result.output
     assert "Traceback" not in result.output
 
 
@@ -410,3 +429,36 @@ def test_play_exits_2_for_a_bad_scenario(workdir: Path) -> None:
     result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="rest\n")
     assert result.exit_code == 2
     assert "tiny.yaml:40:9: actors.0.stances.toll.salience" in result.output
+
+
+def test_the_player_makes_its_own_proposals_and_hears_the_answers(tiny: Scenario) -> None:
+    questions: list[Question] = []
+
+    def ask(question: Question) -> str:
+        questions.append(question)
+        if isinstance(question.view, DemandView) and question.number == 1:
+            return "ask north toll 30; ask east dam 90"
+        return "model"
+
+    result = play(tiny, "south", 0, 0, ask)
+    mine = [e for e in result.record.events if e.proposer == 1 and e.day < 10]
+    assert {(e.target, e.issue, e.proposed) for e in mine} >= {(0, 0, 30.0), (2, 1, 90.0)}
+    assert not result.decisions[0].same
+    replies = [line for q in questions for line in q.replies]
+    assert any("north answers your proposal on toll" in line for line in replies)
+    assert any("east answers your proposal on dam" in line for line in replies)
+
+
+def test_a_recorded_game_replays_identically(workdir: Path) -> None:
+    typed = "ask north toll 30\nrefuse\nmodel\ncounter 55\nask east dam 95\nrest\n"
+    args = ["play", "tiny.yaml", "--as", "south", "--seed", "0"]
+    first = runner.invoke(app, [*args, "--record", "game.moves"], input=typed)
+    assert first.exit_code == 0, first.output
+    saved = (workdir / "game.moves").read_text()
+    assert saved.splitlines()[1].startswith("ask north toll 30 ")
+    again = runner.invoke(app, [*args, "--moves", "game.moves"])
+    assert again.exit_code == 0, again.output
+    assert again.output == first.output.replace("moves saved: game.moves\n", "")
+    assert "Your score: the settlement is worth" in again.output
+    refused = runner.invoke(app, [*args, "--moves", "game.moves", "--record", "game.moves"])
+    assert refused.exit_code == 2 and "already exists" in refused.output

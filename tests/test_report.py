@@ -17,8 +17,12 @@ from sim.errors import NegsimError
 from sim.report import report_data, report_figures, write_report
 from sim.report.escalation import label_tiers
 from sim.report.html import render_report
+from sim.report.palette import outcome_colours
+from sim.report.redlines import zones
 from sim.report.stances import stance_hover
+from sim.scenario.families import family, implied_family
 from sim.scenario.loader import load_scenario
+from sim.vocabulary import Family
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "testdata" / "test_report" / "report_data.json"
@@ -27,7 +31,9 @@ FIXED_IDS = [
     "primary",
     "escalation",
     "war-dates",
+    "redlines-toll",
     "issue-toll",
+    "redlines-dam",
     "issue-dam",
     "convergence",
 ]
@@ -72,13 +78,16 @@ def test_report_data_is_plain_json(results: Results) -> None:
 
 
 def test_share_bars_carry_asymmetric_wilson_intervals(results: Results) -> None:
-    (bars,) = report_data(results)["outcomes"]
+    bars, labels, *legend = report_data(results)["outcomes"]
     low, high = results.interval("toll-deal")
     share = results.share("toll-deal")
     assert bars["x"][0] == pytest.approx(share, abs=1e-6)
     assert bars["error_x"]["arrayminus"][0] == pytest.approx(share - low, abs=1e-6)
     assert bars["error_x"]["array"][0] == pytest.approx(high - share, abs=1e-6)
     assert bars["y"] == ["Toll agreed", "High dam, written", "War"]
+    assert labels["text"][0] == f"\u00a0{100 * share:.1f} %"
+    assert labels["x"][0] == pytest.approx(high, abs=1e-6)  # the label sits past the whisker
+    assert [t["name"] for t in legend] == ["escalation", "settlement"]
 
 
 def test_escalation_bands_stack_to_one_on_calendar_dates(results: Results) -> None:
@@ -112,7 +121,7 @@ def test_issue_histogram_uses_waypoints_as_ticks_and_counts_every_agreement(
     ticks = list(figure.layout.xaxis.ticktext)
     assert [t.split("<br>", 1)[1] for t in ticks] == [
         "No toll",
-        "Toll on half the<br>trade",
+        "Toll on half<br>the trade",
         "Toll on all<br>river trade",
     ]
     total = sum(sum(trace.y) for trace in figure.data)
@@ -218,7 +227,9 @@ def test_report_and_summary_read_only_results_and_the_scenario() -> None:
     ]
     allowed = {
         "sim.analysis.results",
+        "sim.analysis.stamp",
         "sim.scenario.format",
+        "sim.scenario.families",
         "sim.files",
         "sim.errors",
         "sim.vocabulary",
@@ -236,3 +247,85 @@ def test_report_and_summary_read_only_results_and_the_scenario() -> None:
                 assert not name.startswith("simpy"), path
                 if name.startswith("sim.") and not name.startswith("sim.report."):
                     assert name in allowed, f"{path.name} imports {name}"
+
+
+def test_outcomes_are_coloured_by_family_the_same_in_every_figure(results: Results) -> None:
+    s = results.scenario
+    colours = outcome_colours(s)
+    assert [family(o, s) for o in s.outcomes] == [
+        Family.SETTLEMENT, Family.SETTLEMENT, Family.ESCALATION
+    ]  # fmt: skip
+    bars = report_data(results)["outcomes"][0]
+    assert bars["marker"]["color"] == [colours[o.id] for o in s.outcomes]
+    lines = report_data(results)["convergence"]
+    assert [t["line"]["color"] for t in lines] == [colours[o.id] for o in s.outcomes]
+    assert colours["toll-deal"] != colours["high-dam"]  # two shades of one family
+
+
+def test_a_stated_family_wins_over_the_one_the_condition_implies(results: Results) -> None:
+    s = results.scenario
+    outcome = s.outcomes[0].model_copy(update={"family": Family.SIDE_DEAL})
+    assert family(outcome, s) == Family.SIDE_DEAL
+    assert implied_family(s.outcomes[0].condition, s) == Family.SETTLEMENT
+    assert implied_family(None, s) == Family.NONE
+
+
+def test_an_unreachable_outcome_says_so_instead_of_showing_no_bar(flagship_path: Path) -> None:
+    results = simulate(load_scenario(flagship_path), runs=30, seed=1)
+    assert "austrian-neutrality" in results.structural_zeros
+    data = report_data(results)
+    ids = [o.id for o in results.scenario.outcomes]
+    labels = data["outcomes"][1]["text"]
+    assert labels[ids.index("austrian-neutrality")] == "\u00a0unreachable"
+    table = {row[0]: row for row in data["outcomes-numbers"][1:]}
+    austria = table["Austrian-style neutrality for Ukraine"]
+    assert austria[3] == "unreachable" and austria[4] == "— (cannot occur)"
+    zero = [o for o in ids if results.count(o) == 0 and o not in results.structural_zeros]
+    for outcome in zero:  # a zero that is only an estimate shows as 0.0 % with its interval
+        assert labels[ids.index(outcome)] == "\u00a00.0 %"
+
+
+def test_every_chart_has_a_table_of_its_numbers_under_it(results: Results) -> None:
+    page = render_report(results)
+    for div in FIXED_IDS:
+        chart = page.index(f'id="{div}"')
+        assert page.index(f'id="{div}-numbers"') > chart, div
+    head, *rows = report_data(results)["outcomes-numbers"]
+    assert head == ["outcome", "family", "runs", "share", "95 % interval"]
+    low, high = results.interval("toll-deal")
+    assert rows[0][2:] == [
+        str(results.count("toll-deal")),
+        f"{100 * results.share('toll-deal'):.1f} %",
+        f"{100 * low:.1f} % – {100 * high:.1f} %",
+    ]
+
+
+def test_the_red_line_chart_shades_where_an_agreement_is_possible(results: Results) -> None:
+    s = results.scenario
+    found = zones(s, "toll")
+    figure = report_figures(results)["redlines-toll"]
+    assert len(figure.layout.shapes) == len(found) + 1  # the zones and the status quo
+    for shape, (_, low, high, _) in zip(figure.layout.shapes, found, strict=False):
+        assert (shape.x0, shape.x1) == (low, high)
+    bars = figure.data[0]
+    assert list(bars.y) == [a.name + (" (veto)" if any(
+        v.actor == a.id and "toll" in v.issues for v in s.vetoes) else "") for a in s.actors
+    ]  # fmt: skip
+
+
+def test_the_stance_scale_takes_no_side_and_names_its_ends(results: Results) -> None:
+    heatmap = report_figures(results)["stances"].data[0]
+    scale = [c for _, c in heatmap.colorscale]
+    assert "red" not in " ".join(scale).lower()
+    ends = list(heatmap.colorbar.ticktext)
+    assert ends[0].startswith("0:") and ends[-1].startswith("100:")
+    assert heatmap.colorbar.orientation == "h"
+
+
+def test_every_figure_keeps_its_legend_below_and_its_title_short(results: Results) -> None:
+    for div, figure in report_figures(results).items():
+        layout = figure.layout
+        if layout.legend.orientation is not None:
+            assert layout.legend.orientation == "h" and layout.legend.yref == "container", div
+        for line in (layout.title.text or "").split("<br>"):
+            assert len(line) <= 40, (div, line)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import SimulationError
+from sim.errors import SimulationError, unknown
 from sim.model.expected_utility import (
     EUConfig,
     Trajectory,
@@ -27,6 +28,15 @@ class IssueForecast:
     trajectory: Trajectory
     weighted_median: float
     weighted_mean: float
+    names: tuple[str, ...] = ()
+    """The actors' names, in the order of ``actors`` (empty: the ids are the names)."""
+    issue_name: str = ""
+    """The issue's name (empty: the id is the name)."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """What a reader should see for each actor: its name, else its id."""
+        return self.names or self.actors
 
     @property
     def forecast(self) -> float:
@@ -64,6 +74,11 @@ def forecast(
     if rounds < 1:
         raise SimulationError(f"rounds must be at least 1 (got {rounds})")
     if isinstance(source, BdmData):
+        if issue is not None and issue != source.name:
+            raise SimulationError(
+                f"unknown issue {issue!r}: a data set holds one issue, {source.name!r} "
+                "(its file name)"
+            )
         return (
             _issue_forecast(
                 source.name,
@@ -77,14 +92,17 @@ def forecast(
         )
     ids = [i.id for i in source.issues]
     if issue is not None and issue not in ids:
-        raise SimulationError(f"unknown issue {issue!r}; known: {', '.join(ids)}")
+        raise SimulationError(unknown("issue", issue, ids))
     actors = tuple(a.id for a in source.actors)
+    issue_names = {i.id: i.name for i in source.issues}
     capability = np.array([a.capability for a in source.actors], dtype=np.float64)
     results = []
     for k in ids if issue is None else [issue]:
         position = np.array([a.stances[k].position for a in source.actors], dtype=np.float64)
         salience = np.array([a.stances[k].salience for a in source.actors], dtype=np.float64)
-        results.append(_issue_forecast(k, actors, capability, position, salience, rounds, config))
+        result = _issue_forecast(k, actors, capability, position, salience, rounds, config)
+        names = tuple(a.name for a in source.actors)
+        results.append(dataclasses.replace(result, names=names, issue_name=issue_names[k]))
     return tuple(results)
 
 

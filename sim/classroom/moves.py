@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sim.engine.policy import EscalationChoice, EscalationView, ProposalView
+from sim.engine.policy import DemandView, EscalationChoice, EscalationView, ProposalView
 
 HELP = """\
 Answering a proposal (someone asks you to move on an issue):
@@ -174,11 +174,13 @@ def answer_for(move: Move, view: View) -> Answer:
     return end
 
 
-def model_move(view: View) -> str:
-    """The model's move at *view*, as a player would type it."""
+def model_move(view: View | DemandView) -> str:
+    """The model's move at *view*, as a player would type it (``model`` for proposals to make)."""
     if isinstance(view, ProposalView):
         return MoveKind.ACCEPT.value
-    return {v: k for k, v in _CHOICE.items()}[view.model_choice].value
+    if isinstance(view, EscalationView):
+        return {v: k for k, v in _CHOICE.items()}[view.model_choice].value
+    return MoveKind.MODEL.value
 
 
 def answer_text(view: View, answer: Answer, rungs: tuple[str, ...]) -> str:

@@ -1,7 +1,8 @@
 """A student plays one actor against the model (``negsim play``).
 
 The run is the one :func:`sim.simulate` draws for a seed and run index; every decision of the
-played actor (answering a proposal, moving on the escalation ladder) is asked of the player
+played actor (its own proposals at each round, answering a proposal, moving on the escalation
+ladder) is asked of the player
 through an :data:`Ask` callback, and every other actor follows the model. Taking the model's move
 at every decision reproduces the model's run exactly.
 
@@ -17,14 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sim.analysis.montecarlo import run_generator, simulate_run
+from sim.analysis.streams import run_arrays
+from sim.classroom.asks import ASK_HELP, asks_text, parse_asks
 from sim.classroom.moves import (
     EPS,
     HELP,
     Answer,
+    Move,
     MoveError,
     MoveKind,
     View,
     answer_for,
+    answer_text,
     parse_move,
 )
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
@@ -32,7 +37,7 @@ from sim.engine.policy import Demand, DemandView, EscalationChoice, EscalationVi
 from sim.engine.record import RunRecord
 from sim.engine.run import run_once
 from sim.engine.sampling import RunParameters, ScenarioArrays, compile_scenario, sample_parameters
-from sim.errors import NegsimError, SimulationError
+from sim.errors import NegsimError, SimulationError, unknown
 from sim.scenario.format import Scenario
 
 
@@ -48,13 +53,19 @@ class GameQuitError(GameStoppedError):
     """
 
 
+PlayView = View | DemandView
+"""A decision put to the player: its own proposals, an answer, or a ladder move."""
+Choice = Answer | tuple[Demand, ...]
+"""What the engine is told: demands, a new position, or a ladder move."""
+
+
 @dataclass(frozen=True)
 class Question:
     """A decision put to the player: what it is about, where, and any feedback."""
 
     number: int
     """1-based count of the player's decisions."""
-    view: View
+    view: PlayView
     venue: int
     """The venue meeting or met last (-1 before the first); escalation is reviewed after each
     meeting and on the decision clock between meetings."""
@@ -63,6 +74,9 @@ class Question:
     news: tuple[EscalationView, ...] = ()
     """The other actors' moves on the ladder since the player's previous decision (each view
     with the move the model drew, which they took)."""
+    replies: tuple[str, ...] = ()
+    """What came of the player's previous moves since then: answers to its proposals, where a
+    proposer stands after the player's answer, counter-measures that took effect."""
 
 
 Ask = Callable[[Question], str]
@@ -74,12 +88,12 @@ class Decision:
     """One decision of the player: the question, the move taken and what the model would do."""
 
     number: int
-    view: View
+    view: PlayView
     venue: int
     move: str
     """The move as typed, normalised (``model`` and ``rest`` stay as typed)."""
-    answer: Answer
-    model_answer: Answer
+    answer: Choice
+    model_answer: Choice
     by_model: bool
     """True when the player handed this decision to the model (``model`` or ``rest``)."""
 
@@ -88,9 +102,11 @@ class Decision:
         """True when the player's move has the same effect as the model's."""
         if isinstance(self.view, ProposalView):
             lo, hi = self.view.red_low, self.view.red_high
-            mine = min(max(float(self.answer), lo), hi)
-            model = min(max(float(self.model_answer), lo), hi)
+            mine = min(max(float(self.answer), lo), hi)  # type: ignore[arg-type]
+            model = min(max(float(self.model_answer), lo), hi)  # type: ignore[arg-type]
             return abs(mine - model) <= EPS
+        if isinstance(self.view, DemandView):
+            return set(self.answer) == set(self.model_answer)  # type: ignore[arg-type]
         return self.answer == self.model_answer
 
 
@@ -111,16 +127,43 @@ class PlayerPolicy:
         """True once the player typed ``rest``: the model takes the remaining decisions."""
         self._arrays = arrays
         self._news: list[EscalationView] = []
+        self._replies: list[str] = []
+        self._answered: list[tuple[int, int, float]] = []
+        """(proposer, issue, where the player went) of answers whose sequel is still to come."""
 
     def propose(self, view: DemandView) -> tuple[Demand, ...]:
-        """The model's demands for every proposer (the terminal player answers only)."""
-        return view.model
+        """The player's own proposals when its actor is at the table, else the model's."""
+        a = self._arrays
+        if self._answered and self.actor in view.members and not self.resting:
+            for proposer, issue, mine in self._answered:
+                if issue in view.issues and proposer in view.members:
+                    row, col = view.members.index(proposer), view.issues.index(issue)
+                    self._replies.append(
+                        f"after your answer ({mine:.1f}) {a.actor_ids[proposer]} stands at "
+                        f"{view.position[row, col]:.1f} on {a.issue_ids[issue]}"
+                    )
+            self._answered.clear()
+        if view.proposer != self.actor:
+            return view.model
+        choice = self._decide(view, view.venue)
+        assert isinstance(choice, tuple)
+        return choice
 
     def respond(self, view: ProposalView) -> float:
-        """The player's new position when targeted, else the model's (accept the proposal)."""
+        """The player's new position when targeted, else the model's answer."""
+        a = self._arrays
         if view.target != self.actor:
+            if view.proposer == self.actor and not self.resting:
+                said = answer_text(view, view.model_answer, a.rung_ids)
+                self._replies.append(
+                    f"{a.actor_ids[view.target]} answers your proposal on "
+                    f"{a.issue_ids[view.issue]}: {said}"
+                )
             return view.model_answer
-        return float(self._decide(view, view.venue))
+        answer = float(self._decide(view, view.venue))  # type: ignore[arg-type]
+        end = min(max(answer, view.red_low), view.red_high)
+        self._answered.append((view.proposer, view.issue, end))
+        return answer
 
     def escalate(self, view: EscalationView) -> EscalationChoice:
         """The player's ladder move for the played actor, else the one the model drew."""
@@ -128,18 +171,57 @@ class PlayerPolicy:
         if view.actor != self.actor:
             if view.model_choice is not EscalationChoice.HOLD:
                 self._news.append(view)
+            self._responses(view, view.model_choice)
             return view.model_choice
         choice = self._decide(view, venue)
         assert isinstance(choice, EscalationChoice)
+        self._responses(view, choice)
         return choice
 
-    def _decide(self, view: View, venue: int) -> Answer:
+    def _responses(self, view: EscalationView, choice: EscalationChoice) -> None:
+        """Counter-measures that take effect when a climb reaches their rung."""
+        if choice is not EscalationChoice.CLIMB or self.resting:
+            return
+        a = self._arrays
+        reached = min(view.level + 1, len(a.rung_ids) - 1)
+        for r, rung in enumerate(a.response_from.tolist()):
+            if view.level < rung <= reached:
+                self._replies.append(
+                    f"response: {a.actor_ids[a.response_actor[r]]} answers the climb to "
+                    f"{a.rung_ids[rung]} with {a.response_ids[r]} against "
+                    f"{a.actor_ids[a.response_target[r]]} (cost {a.response_cost[r]:g})"
+                )
+
+    def _move(self, text: str, view: PlayView) -> tuple[MoveKind | None, str, Choice]:
+        """(generic kind or None, normalised move, choice) of *text* at *view*."""
+        if isinstance(view, DemandView):
+            head = text.strip().lower()
+            generic = {"?": MoveKind.HELP, "q": MoveKind.QUIT, "exit": MoveKind.QUIT}.get(head)
+            generic = generic or next((k for k in MoveKind if k.value == head), None)
+            if generic in (MoveKind.HELP, MoveKind.QUIT, MoveKind.REST):
+                return generic, head, view.model
+            if generic is MoveKind.MODEL or head == "m":
+                return MoveKind.MODEL, "model", view.model
+            demands = parse_asks(text, view, self._arrays)
+            return None, asks_text(demands, self._arrays), demands
+        move = parse_move(text)
+        if move.kind in (MoveKind.HELP, MoveKind.QUIT, MoveKind.REST):
+            return move.kind, str(move), answer_for(Move(MoveKind.MODEL), view)
+        return move.kind, str(move), answer_for(move, view)
+
+    def _decide(self, view: PlayView, venue: int) -> Choice:
         number = len(self.decisions) + 1
-        model = view.model_answer if isinstance(view, ProposalView) else view.model_choice
+        if isinstance(view, DemandView):
+            model: Choice = view.model
+        else:
+            model = view.model_answer if isinstance(view, ProposalView) else view.model_choice
         if self.resting:
             return self._record(Decision(number, view, venue, "rest", model, model, True))
-        question = Question(number, view, venue, news=tuple(self._news))
+        question = Question(
+            number, view, venue, news=tuple(self._news), replies=tuple(self._replies)
+        )
         self._news.clear()
+        self._replies.clear()
         while True:
             try:
                 text = self.ask(question)
@@ -149,25 +231,29 @@ class PlayerPolicy:
                     "decision, or end with `rest` to let the model take the remaining ones"
                 ) from None
             try:
-                move = parse_move(text)
-                if move.kind is MoveKind.HELP:
-                    question = replace(question, feedback=HELP, news=())
+                kind, move, answer = self._move(text, view)
+                if kind is MoveKind.HELP:
+                    help_text = ASK_HELP if isinstance(view, DemandView) else HELP
+                    question = replace(question, feedback=help_text, news=(), replies=())
                     continue
-                if move.kind is MoveKind.QUIT:
+                if kind is MoveKind.QUIT:
                     raise GameQuitError(f"game stopped at decision {number}")
-                if move.kind is MoveKind.REST:
+                if kind is MoveKind.REST:
                     self.resting = True
                     return self._record(Decision(number, view, venue, "rest", model, model, True))
-                answer = answer_for(move, view)
             except MoveError as problem:
-                question = replace(question, feedback=str(problem), news=())
+                question = replace(question, feedback=str(problem), news=(), replies=())
                 continue
-            by_model = move.kind is MoveKind.MODEL
-            return self._record(Decision(number, view, venue, str(move), answer, model, by_model))
+            by_model = kind is MoveKind.MODEL
+            return self._record(Decision(number, view, venue, move, answer, model, by_model))
 
-    def _record(self, decision: Decision) -> Answer:
+    def _record(self, decision: Decision) -> Choice:
         self.decisions.append(decision)
         return decision.answer
+
+    def pending_replies(self) -> tuple[str, ...]:
+        """What came of the player's last moves after its last decision (shown at the end)."""
+        return tuple(self._replies)
 
 
 @dataclass(frozen=True)
@@ -208,6 +294,8 @@ class PlayResult:
     """The same run with the model taking every decision."""
     model_outcomes: tuple[str, ...]
     model_primary: str
+    replies: tuple[str, ...] = ()
+    """What came of the player's last moves after its last decision."""
 
 
 def new_game(scenario: Scenario, actor_id: str, seed: int = 0, run_index: int = 0) -> Game:
@@ -217,10 +305,11 @@ def new_game(scenario: Scenario, actor_id: str, seed: int = 0, run_index: int = 
     if seed < 0:
         raise SimulationError(f"seed must be non-negative (got {seed})")
     arrays = compile_scenario(scenario)
-    if actor_id not in arrays.actor_ids:
-        raise SimulationError(
-            f"unknown actor {actor_id!r}; {scenario.id} has: {', '.join(arrays.actor_ids)}"
-        )
+    matches = [a for a in arrays.actor_ids if a.lower() == actor_id.strip().lower()]
+    if not matches:
+        raise SimulationError(f"{scenario.id}: {unknown('actor', actor_id, arrays.actor_ids)}")
+    actor_id = matches[0]  # ids are lower-case slugs, so `--as Alpha` means alpha
+    arrays = run_arrays(arrays, seed, run_index)
     parameters = sample_parameters(arrays, run_generator(seed, run_index))
     actor = arrays.actor_ids.index(actor_id)
     return Game(scenario, arrays, outcome_rules(scenario), actor, seed, run_index, parameters)
@@ -251,6 +340,7 @@ def play_game(game: Game, ask: Ask) -> PlayResult:
         model_record,
         model_outcomes,
         model_primary,
+        policy.pending_replies(),
     )
 
 

@@ -8,7 +8,7 @@ proposer's demands at a round (:class:`DemandView`), each target's answer to a p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -82,9 +82,9 @@ class DemandView:
     """Actor indices of the participants."""
     issues: tuple[int, ...]
     """Issue indices on the table and not yet settled in this form."""
-    position: npt.NDArray[np.float64]
-    capability: npt.NDArray[np.float64]
-    salience: npt.NDArray[np.float64]
+    position: npt.NDArray[np.float64] = field(compare=False)
+    capability: npt.NDArray[np.float64] = field(compare=False)
+    salience: npt.NDArray[np.float64] = field(compare=False)
     q: float
     """BDM's probability that the status quo holds, for the EU model's view of each dyad."""
     model: tuple[Demand, ...]

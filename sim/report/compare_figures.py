@@ -15,11 +15,21 @@ from plotly.subplots import make_subplots
 from sim.analysis.comparison import Comparison
 from sim.analysis.results import wilson_interval
 from sim.report.escalation import calendar_dates
-from sim.report.figures import BIN_WIDTH, issue_div_id, mark_position, scale_ticks
-from sim.report.theme import TEMPLATE, escape, rounded
+from sim.report.figures import BIN_WIDTH, MARK_ROW, issue_div_id, mark_position, scale_ticks
+from sim.report.palette import outcome_colours, primary_colours
+from sim.report.theme import LABEL_WIDTH, TEMPLATE, escape, finish, rounded, wrap
 
 PALETTE: tuple[str, ...] = tuple(qualitative.D3)
 """Scenario colours, in scenario order (repeated beyond ten scenarios)."""
+
+
+PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")
+"""Bar patterns of the scenarios in grouped bars, where colour tells the outcome's family."""
+
+
+def scenario_pattern(index: int) -> str:
+    """Bar pattern of scenario *index* (repeated beyond eight scenarios)."""
+    return PATTERNS[index % len(PATTERNS)]
 
 
 def scenario_colour(index: int) -> str:
@@ -27,8 +37,11 @@ def scenario_colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def _share_bars(comparison: Comparison, outcomes: tuple[str, ...], title: str) -> go.Figure:
-    labels = [escape(comparison.label(o)) for o in outcomes]
+def _share_bars(
+    comparison: Comparison, outcomes: tuple[str, ...], title: str, family: dict[str, str]
+) -> go.Figure:
+    """Grouped bars: colour is the outcome's family (as on every page), pattern the scenario."""
+    labels = [wrap(comparison.label(o), LABEL_WIDTH, lines=4) for o in outcomes]
     figure = go.Figure()
     for index, (name, results) in enumerate(zip(comparison.names, comparison.results, strict=True)):
         counts = np.array([results.count(o) for o in outcomes], dtype=np.int64)
@@ -39,8 +52,14 @@ def _share_bars(comparison: Comparison, outcomes: tuple[str, ...], title: str) -
                 x=rounded(share),
                 y=labels,
                 name=escape(name),
+                legendgroup=name,
+                showlegend=False,
                 orientation="h",
-                marker_color=scenario_colour(index),
+                marker={
+                    "color": [family.get(o, "#999999") for o in outcomes],
+                    "pattern": {"shape": scenario_pattern(index), "fgcolor": "white"},
+                    "line": {"color": "#333", "width": 0.8},
+                },
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -55,23 +74,34 @@ def _share_bars(comparison: Comparison, outcomes: tuple[str, ...], title: str) -
                 "95 % interval %{customdata[1]:.1%}–%{customdata[2]:.1%})<extra></extra>",
             )
         )
+        figure.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                orientation="h",
+                name=escape(name),
+                legendgroup=name,
+                marker={
+                    "color": "#bbbbbb",
+                    "pattern": {"shape": scenario_pattern(index), "fgcolor": "#333"},
+                },
+                hoverinfo="skip",
+            )
+        )
     figure.update_layout(
-        title=title,
-        template=TEMPLATE,
         barmode="group",
         xaxis={"tickformat": ".0%", "range": [0, 1], "title": "share of runs"},
         yaxis={"autorange": "reversed", "automargin": True},
-        legend={"title": "scenario", "traceorder": "normal"},
-        height=160 + 24 * len(outcomes) * len(comparison.results),
     )
-    return figure
+    height = 200 + 26 * len(outcomes) * max(len(comparison.results), 2)
+    return finish(figure, title, legend="scenario (pattern); colour: outcome family", height=height)
 
 
 def outcome_comparison_figure(comparison: Comparison) -> go.Figure:
     """Each shared outcome's share per scenario, grouped, with 95 % Wilson intervals."""
-    return _share_bars(
-        comparison, comparison.shared, "Outcomes: share of runs per scenario, 95 % intervals"
-    )
+    title = "Outcomes: share of runs per scenario, 95 % intervals"
+    colours = outcome_colours(comparison.results[0].scenario)
+    return _share_bars(comparison, comparison.shared, title, colours)
 
 
 def primary_comparison_figure(comparison: Comparison) -> go.Figure:
@@ -80,6 +110,7 @@ def primary_comparison_figure(comparison: Comparison) -> go.Figure:
         comparison,
         comparison.shared_primary,
         "Primary classes: share of runs per scenario, 95 % intervals",
+        primary_colours(comparison.results[0].scenario),
     )
 
 
@@ -121,15 +152,13 @@ def difference_figure(comparison: Comparison) -> go.Figure:
     figure.add_vline(x=0, line_color="black", line_width=1)
     first = escape(comparison.names[0])
     figure.update_layout(
-        title=f"Difference from {first} in share of runs, with 95 % paired intervals",
-        template=TEMPLATE,
         scattermode="group",
-        xaxis={"tickformat": "+.0%", "title": f"share in the scenario − share in {first}"},
+        xaxis={"tickformat": "+.0%", "title": f"share in the scenario<br>− share in {first}"},
         yaxis={"autorange": "reversed", "automargin": True},
-        legend={"title": "scenario"},
-        height=160 + 24 * len(outcomes) * max(1, len(comparison.results) - 1),
     )
-    return figure
+    title = f"Difference from {comparison.names[0]} in share of runs, with 95 % paired intervals"
+    height = 200 + 30 * len(outcomes) * max(1, len(comparison.results) - 1)
+    return finish(figure, title, legend="scenario", height=height)
 
 
 def escalation_comparison_figure(comparison: Comparison) -> go.Figure:
@@ -184,14 +213,9 @@ def escalation_comparison_figure(comparison: Comparison) -> go.Figure:
     figure.update_yaxes(tickformat=".0%", range=[0, 1])
     figure.update_xaxes(type="date")
     figure.update_xaxes(title="week starting", row=len(rungs), col=1)
-    figure.update_layout(
-        title="Escalation over the calendar: share of runs at or above each rung",
-        template=TEMPLATE,
-        hovermode="x unified",
-        legend={"title": "scenario"},
-        height=140 + 170 * len(rungs),
-    )
-    return figure
+    figure.update_layout(hovermode="x unified")
+    title = "Escalation over the calendar: share of runs at or above each rung"
+    return finish(figure, title, legend="scenario", height=200 + 170 * len(rungs))
 
 
 def issue_comparison_figure(comparison: Comparison, issue_id: str) -> go.Figure:
@@ -225,16 +249,14 @@ def issue_comparison_figure(comparison: Comparison, issue_id: str) -> go.Figure:
     first = comparison.results[0]
     k0 = [i.id for i in first.scenario.issues].index(issue_id)
     figure.update_layout(
-        title=f"{escape(first.scenario.issues[k0].name)}: agreed positions per scenario",
-        template=TEMPLATE,
         barmode="overlay",
         bargap=0,
         xaxis=scale_ticks(first, k0),
         yaxis={"title": "runs", "rangemode": "nonnegative"},
-        legend={"title": "scenario"},
-        margin={"t": 110 + 25 * len(status_quo)},
     )
-    return figure
+    title = f"{first.scenario.issues[k0].name}: agreed positions per scenario"
+    room = MARK_ROW * len(status_quo)
+    return finish(figure, title, legend="scenario", height=480 + room, top=10 + room)
 
 
 def compare_figures(comparison: Comparison) -> dict[str, go.Figure]:

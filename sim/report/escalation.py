@@ -9,7 +9,9 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from sim.analysis.results import Results
-from sim.report.theme import TEMPLATE, escape, rounded
+from sim.report.theme import escape, finish, rounded
+
+TITLE = "Escalation over the calendar: share of runs on each rung"
 
 
 def calendar_dates(as_of: dt.date, days: tuple[float, ...]) -> list[str]:
@@ -25,13 +27,12 @@ def escalation_figure(results: Results) -> go.Figure:
     s = results.scenario
     figure = go.Figure()
     figure.update_layout(
-        title="Escalation over the calendar: share of runs on each rung",
-        template=TEMPLATE,
         hovermode="x unified",
         xaxis={"type": "date", "title": "week starting"},
         yaxis={"tickformat": ".0%", "range": [0, 1], "title": "share of runs"},
-        legend={"traceorder": "reversed", "title": "rung"},
     )
+    finish(figure, TITLE, legend="rung", height=520)
+    figure.update_layout(legend={"traceorder": "reversed"})
     if s.escalation is None:
         figure.add_annotation(
             text="This scenario has no escalation ladder.", showarrow=False, x=0.5, y=0.5,
@@ -72,8 +73,7 @@ def escalation_figure(results: Results) -> go.Figure:
             showarrow=False,
             font={"size": 10},
         )
-    figure.update_layout(margin={"t": 90 + 25 * (max(tiers, default=0) + 1)})
-    return figure
+    return finish(figure, TITLE, legend="rung", height=520, top=25 * (max(tiers, default=0) + 1))
 
 
 def war_dates_figure(results: Results) -> go.Figure:

@@ -17,10 +17,14 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from sim.analysis.results import Results
+from sim.analysis.stamp import Stamp
 from sim.files import write_output
 from sim.report.figures import issue_div_id, report_figures
+from sim.report.numbers import Rows, report_tables
+from sim.report.redlines import redlines_div_id
 from sim.report.summary import uncertainty_note
 from sim.report.tables import TABLE_CSS, html_table
+from sim.scenario.format import Scenario
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
@@ -37,7 +41,10 @@ READING = {
         "Each bar is the share of runs whose end state meets the outcome's condition; the "
         "whiskers are the 95 % Wilson interval, the range the share would plausibly take with "
         "unlimited runs of this model. Outcomes may co-occur or not occur at all, so the shares "
-        "need not sum to 100 %. Hover a bar for the number of runs.",
+        "need not sum to 100 %. Bars are coloured by family: orange-red for escalation, blue "
+        "for a settlement, blue-green for a side deal, grey for none of these, the same on "
+        "every page. A bar of no runs reads “0.0 %”, or “unreachable” when the scenario's "
+        "certain inputs rule the outcome out. The table below gives every number.",
     ),
     "primary": (
         "Primary classes",
@@ -67,7 +74,9 @@ READING = {
     "stances": (
         "Stances and evidence",
         "The scenario's inputs, not results: each actor's ideal position on each issue's 0–100 "
-        "scale (blue low, red high). Hover a cell for the actor's salience, its red line, and "
+        "scale, on a colour scale that takes no side: dark blue at 0 (each issue's low end, named "
+        "in its section), yellow at 100 (its high end); the number in each cell is the position. "
+        "Hover a cell for the actor's salience, its red line, and "
         "the quoted evidence with its source id, or the analyst's assumption where no source "
         "speaks to the value.",
     ),
@@ -88,10 +97,15 @@ class Section:
     """The section's HTML: a figure's div or a table."""
 
 
-def figure_section(div_id: str, heading: str, reading: str, figure: go.Figure) -> Section:
-    """A section holding *figure* under the fixed element id *div_id* (plotly.js not included)."""
+def figure_section(
+    div_id: str, heading: str, reading: str, figure: go.Figure, after: str = ""
+) -> Section:
+    """A section holding *figure* under the fixed element id *div_id* (plotly.js not included).
+
+    *after* is HTML set under the figure: the table of its numbers, so a printout has them.
+    """
     content = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)
-    return Section(div_id, heading, reading, content)
+    return Section(div_id, heading, reading, content + after)
 
 
 def render_page(title: str, kind: str, intro: Sequence[str], sections: Sequence[Section]) -> str:
@@ -140,6 +154,16 @@ def _issue_texts(results: Results) -> dict[str, tuple[str, str]]:
             if results.baselines.get(issue.id)
             else "No baseline forecasts were attached to these results."
         )
+        texts[redlines_div_id(issue.id)] = (
+            f"Red lines on {issue.name}",
+            f"The scenario's inputs, not results: each actor's red line as a bar over the "
+            f"range it accepts (grey when the line may be a bluff), its position as a dot "
+            f"(larger: more salient), and “(veto)” for an actor whose consent every agreement "
+            f"needs. The green band is where some meeting could place an agreement: the overlap "
+            f"of the red lines of everyone whose consent it needs. No band means no meeting can "
+            f"ever agree on this issue. The dotted line is the status quo. 0 means "
+            f"“{issue.low}”, 100 means “{issue.high}”.",
+        )
         texts[issue_div_id(issue.id)] = (
             issue.name,
             f"Where agreements on this issue landed, among the runs that reached one: 0 means "
@@ -152,8 +176,16 @@ def _issue_texts(results: Results) -> dict[str, tuple[str, str]]:
 
 
 def report_data(results: Results) -> dict[str, Any]:
-    """The figures' traces as plain JSON data, keyed by element id: what golden tests compare."""
-    return {div: json.loads(fig.to_json())["data"] for div, fig in report_figures(results).items()}
+    """The figures' traces and the tables under them: what golden tests compare.
+
+    Traces are keyed by element id, each table by ``<id>-numbers``.
+    """
+    data: dict[str, Any] = {
+        div: json.loads(fig.to_json())["data"] for div, fig in report_figures(results).items()
+    }
+    for div, (head, rows) in report_tables(results).items():
+        data[f"{div}-numbers"] = [head, *rows]
+    return data
 
 
 def render_report(results: Results) -> str:
@@ -166,12 +198,22 @@ def render_report(results: Results) -> str:
         f"<p>Scenario <code>{e(meta.id)}</code> · as of {meta.as_of.isoformat()} · simulated "
         f"to {results.scenario.horizon.isoformat()} · {results.runs} runs · seed "
         f"{results.seed}. The same scenario, runs and seed give the same report.</p>",
+        stamp_paragraph(Stamp.of((results.scenario,), results.seed, results.runs)),
     ]
+    tables = report_tables(results)
     sections = [
-        figure_section(div, *texts[div], figure) for div, figure in report_figures(results).items()
+        figure_section(div, *texts[div], figure, _numbers(div, tables))
+        for div, figure in report_figures(results).items()
     ]
     sections.insert(1, uncertainty_section(results))
     return render_page(meta.title, "negsim report", intro, sections)
+
+
+def _numbers(div: str, tables: dict[str, Rows]) -> str:
+    if div not in tables:
+        return ""
+    head, rows = tables[div]
+    return html_table(head, rows, table_id=f"{div}-numbers", numbers=True)
 
 
 def uncertainty_section(results: Results) -> Section:
@@ -201,6 +243,16 @@ def uncertainty_section(results: Results) -> Section:
     )
 
 
+def stamp_paragraph(stamp: Stamp) -> str:
+    """The reproducibility stamp as the paragraph every page carries."""
+    return f'<p class="stamp">Reproduce with: {html.escape(stamp.text())}</p>'
+
+
+def default_report_path(scenario: Scenario) -> Path:
+    """``reports/<scenario-id>.html``, where a report goes when no path is given."""
+    return Path("reports") / f"{scenario.id}.html"
+
+
 def write_report(results: Results, path: Path | None = None, *, force: bool = False) -> Path:
     """Write the report as a self-contained HTML file and return where it went.
 
@@ -213,5 +265,6 @@ def write_report(results: Results, path: Path | None = None, *, force: bool = Fa
     ``<scenario-id>.html``, ``<scenario-id>-2.html``… is used; an explicit *path* that already
     exists raises :class:`~sim.errors.NegsimError`. The file is written atomically.
     """
-    default = Path("reports") / f"{results.scenario.id}.html"
-    return write_output(path, default, render_report(results), force=force)
+    return write_output(
+        path, default_report_path(results.scenario), render_report(results), force=force
+    )

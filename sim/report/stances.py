@@ -5,9 +5,12 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from sim.analysis.results import Results
-from sim.report.theme import TEMPLATE, escape, wrap
+from sim.report.theme import escape, finish, wrap
 from sim.scenario.format import Actor, Evidenced, Issue, RedLine
 
+STANCE_SCALE = "cividis"
+"""A sequential scale that takes no side: dark blue (0) to yellow (100), readable in grey and
+by colour-blind readers, unlike a red–blue scale that reads as partisan."""
 QUOTE_WIDTH = 70
 """Characters per hover line: long quotes are wrapped, never cut."""
 
@@ -17,7 +20,15 @@ def red_line_text(red: RedLine | None) -> str:
     if red is None:
         return "none"
     text = f"accepts {red.low:g}–{red.high:g}"
-    return text + (f", only in {red.form.value} form or stronger" if red.form else "")
+    text += f", only in {red.form.value} form or stronger" if red.form else ""
+    back = red.fallback
+    if red.credibility < 1.0 and back is not None:
+        form = f"{back.form.value} form or stronger" if back.form else "any form"
+        text += (
+            f" (real with probability {red.credibility:g}; else truly accepts "
+            f"{back.low:g}–{back.high:g} in {form})"
+        )
+    return text
 
 
 def _evidence(stance: Evidenced) -> list[str]:
@@ -53,22 +64,34 @@ def stance_figure(results: Results) -> go.Figure:
             texttemplate="%{text}",
             customdata=[[stance_hover(a, i) for i in s.issues] for a in s.actors],
             hovertemplate="%{customdata}<extra></extra>",
-            colorscale="RdBu_r",
+            colorscale=STANCE_SCALE,
             zmin=0,
             zmax=100,
-            colorbar={"title": "position"},
+            colorbar={
+                "title": {"text": "position", "side": "top"},
+                "orientation": "h",
+                "y": -0.12,
+                "yanchor": "top",
+                "thickness": 12,
+                "tickmode": "array",
+                "tickvals": [0, 50, 100],
+                "ticktext": ["0: each issue's low end", "50", "100: its high end"],
+            },
             xgap=2,
             ygap=2,
         )
     )
+    finish(
+        figure,
+        "Stances: each actor's position on each issue's 0–100 scale (hover for evidence)",
+        height=300 + 50 * len(s.actors),
+    )
     figure.update_layout(
-        title="Stances: each actor's position on each issue's 0–100 scale (hover for evidence)",
-        template=TEMPLATE,
-        height=220 + 50 * len(s.actors),
         xaxis={
             "tickmode": "array",
             "tickvals": [i.id for i in s.issues],
-            "ticktext": [wrap(i.name, 18) for i in s.issues],
+            "ticktext": [wrap(i.name, 12, lines=4) for i in s.issues],
+            "tickfont": {"size": 10},
         },
         yaxis={
             "tickmode": "array",

@@ -68,7 +68,7 @@ def html_table(
         cells = []
         for column, cell in enumerate(row):
             text, cls = cell if isinstance(cell, tuple) else (cell, "")
-            label = f' data-label="{e(head[column])}"' if column else ""
+            label = f' data-label="{e(head[column])}"' if column and text else ""
             klass = f' class="{e(cls)}"' if cls else ""
             cells.append(f"<td{klass}{label}>{text if raw else e(text)}</td>")
         parts.append("<tr>" + "".join(cells) + "</tr>")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
+import plotly.graph_objects as go
 
 from sim.vocabulary import FORM_NAMES
 
@@ -37,5 +38,57 @@ def escape(text: str) -> str:
 
 def wrap(text: str, width: int, lines: int = 3) -> str:
     """Escaped *text* broken into at most *lines* lines of about *width* characters."""
-    parts = textwrap.wrap(text, width=width, max_lines=lines, placeholder=" …")
+    parts = textwrap.wrap(
+        text, width=width, max_lines=lines, placeholder=" …", break_long_words=False
+    )
     return "<br>".join(escape(p) for p in parts)
+
+
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+"""Line styles cycled through so that lines of one colour family stay apart."""
+TITLE_WIDTH = 36
+"""Characters per title line: a title fits a 400 px phone screen."""
+LABEL_WIDTH = 18
+"""Characters per line of a category label on an axis."""
+
+
+def finish(
+    figure: go.Figure,
+    title: str,
+    *,
+    legend: str | None = None,
+    height: int | None = None,
+    top: int = 0,
+) -> go.Figure:
+    """Give *figure* the report's look: a wrapped title that fits a phone, the legend below.
+
+    Args:
+        figure: the figure to lay out (changed in place and returned).
+        title: plain text, escaped and wrapped here.
+        legend: the legend's title, or None for no legend title.
+        height: the figure's height in px.
+        top: extra room in px between the title and the plot (for labels above the plot).
+    """
+    lines = textwrap.wrap(title, width=TITLE_WIDTH) or [""]
+    figure.update_layout(
+        template=TEMPLATE,
+        title={
+            "text": "<br>".join(escape(line) for line in lines),
+            "x": 0.01,
+            "xanchor": "left",
+            "xref": "container",
+            "font": {"size": 15},
+        },
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "title": {"text": escape(legend) if legend else "", "side": "top"},
+        },
+        margin={"t": 30 + 20 * len(lines) + top, "l": 10, "r": 30, "b": 10},
+        **({"height": height} if height else {}),
+    )
+    return figure

@@ -1,0 +1,35 @@
+"""How well a seat did: the settlement's utility to its actor, beside the model's in the same run.
+
+The settlement of a run is each issue's agreement in force at the end, else its status quo. An
+actor's settlement utility is the salience-weighted mean of its issue utilities there
+(docs/model.md §1, U_i), with the ideal points and saliences its run drew. It prices what was
+agreed, not the cost of escalation: the primary class tells that part.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.record import RunRecord
+from sim.engine.sampling import FloatArray, RunParameters, ScenarioArrays
+from sim.model.bargaining import package_utility
+
+
+def settlement(record: RunRecord, arrays: ScenarioArrays) -> FloatArray:
+    """Per issue: the agreement in force at the end of *record*, else the status quo."""
+    points = np.array(arrays.status_quo, dtype=np.float64, copy=True)
+    for k, agreement in enumerate(record.agreements):
+        if agreement is not None:
+            points[k] = agreement.position
+    return points
+
+
+def settlement_utilities(
+    record: RunRecord, arrays: ScenarioArrays, parameters: RunParameters
+) -> tuple[float, ...]:
+    """Each actor's utility of the run's settlement, with the run's drawn ideals and saliences."""
+    points = settlement(record, arrays)
+    return tuple(
+        package_utility(points, parameters.position[i], parameters.salience[i])
+        for i in range(arrays.n_actors)
+    )
