@@ -122,6 +122,8 @@ def _blocked(s: _Story, b: Blocked) -> str:
         why = f"{actor} counts only {wanted} agreements or stronger; this meeting's form is {held}"
     elif b.reason is Reason.RED_LINE:
         why = "the red lines of those whose consent it needs do not overlap"
+    elif b.reason is Reason.FORCE:
+        why = f"{actor} values war above the talks after it and will not settle what force decides"
     elif b.reason is Reason.STATUS_QUO:
         why = "left out of the package, as a party whose consent it needs prefers the status quo"
     else:

@@ -21,16 +21,24 @@ from sim.model.bargaining import (
     choice_probability,
     issue_talks_values,
     smallest_sufficient_step,
+    stakes_share,
     talks_value,
     war_value,
 )
 
 
 def _rung_cost(state: RunState, option: int, rung: int) -> float:
+    """The cost of *rung* on the package scale of the actor's values: its stakes' share of it.
+
+    The scenario states costs on the 0–1 utility scale of the stakes (what force would decide),
+    so they enter the values over every issue times σ_S, the stakes' share of the actor's
+    salience (docs/model.md §4); with every issue at stake σ_S = 1.
+    """
     a = state.arrays
     actor = a.option_actor[option]
     response = a.response_cost[(a.response_target == actor) & (a.response_from <= rung)].sum()
-    return float(state.costs[option, rung] + (response if rung > 0 else 0.0))
+    cost = float(state.costs[option, rung] + (response if rung > 0 else 0.0))
+    return cost * stakes_share(state.salience[actor], a.option_stakes[option])
 
 
 def _remaining_form(state: RunState) -> IntArray:
@@ -131,6 +139,53 @@ def _values(
     public = float(state.public_prevail[option]) if belief is None else belief
     step = smallest_sufficient_step(talks, war_at(public)) or 0.0
     return war_at, talks(step), step, offer
+
+
+def prefers_force(state: RunState, actor: int, settled: dict[int, tuple[float, int]]) -> bool:
+    """True when *actor* values war above the talks once the agreements *settled* hold.
+
+    *settled* maps an issue to a candidate agreement (position, form). Fearon (1995): a state
+    consents only to a settlement worth at least its expected value of war, judged by its own
+    (private) belief of prevailing; the talks are valued as in :func:`_values`, with the
+    candidates in force and trusted by their form (docs/model.md §3).
+    """
+    a = state.arrays
+    for option in np.flatnonzero(a.option_actor == actor).tolist():
+        expected, trust = _expected_settlement(state, actor)
+        for k, (position, form) in settled.items():
+            expected[k], trust[k] = position, state.trust[actor, form]
+        opponents = a.option_opponents[option]
+        ideal, salience = state.ideal[actor], state.salience[actor]
+        weights = state.capability[opponents, None] * state.salience[opponents]
+        lost = _weighted_means(state.ideal[opponents], weights)
+        negotiated = issue_talks_values(expected, trust, a.status_quo, ideal)
+        cost = _rung_cost(state, option, state.top)
+        prevail = float(state.prevail[option])
+        war = war_value(prevail, lost, negotiated, ideal, salience, a.option_stakes[option], cost)
+        if war > talks_value(expected, trust, a.status_quo, ideal, salience):
+            return True
+    return False
+
+
+def refused_by_force(
+    state: RunState, consenting: BoolArray, settled: dict[int, tuple[float, int]]
+) -> tuple[list[int], int]:
+    """The issues of *settled* an escalating actor among *consenting* will not settle, and who.
+
+    An actor that prefers force (:func:`prefers_force`) refuses every issue of the package that
+    one of its options' force would decide (its stakes); elsewhere war leaves the negotiated value,
+    so a side deal does not change its choice between war and talks. ``([], -1)`` when none.
+    """
+    a = state.arrays
+    for actor in np.flatnonzero(consenting).tolist():
+        options = a.option_actor == actor
+        if not options.any():
+            continue
+        stakes = a.option_stakes[options].any(axis=0)
+        at_stake = [k for k in settled if stakes[k]]
+        if at_stake and prefers_force(state, actor, settled):
+            return at_stake, actor
+    return [], -1
 
 
 def _apply_offer(state: RunState, option: int, offer: _Offer, step: float) -> None:

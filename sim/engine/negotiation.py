@@ -11,6 +11,7 @@ import numpy as np
 import simpy
 
 from sim.engine.demands import round_proposals
+from sim.engine.escalation import refused_by_force
 from sim.engine.ratification import conclude, ratify
 from sim.engine.record import Agreement, Basis, Blocked, Reason, RoundEvent
 from sim.engine.reply import reply
@@ -106,17 +107,25 @@ def settle(state: RunState, venue: int, day: float, open_: list[int], final: boo
     if not offered.any():
         return open_
     needed = np.repeat(a.venue_participants[venue][:, None], a.n_issues, axis=1)
-    package = consenting_package(
-        candidates, offered, a.status_quo, state.ideal, state.salience, needed
-    )
+    form = int(a.venue_form[venue])
+    while True:
+        package = consenting_package(
+            candidates, offered, a.status_quo, state.ideal, state.salience, needed
+        )
+        settled = {int(k): (float(candidates[k]), form) for k in np.flatnonzero(package)}
+        refused, actor = refused_by_force(state, a.venue_participants[venue], settled)
+        if not refused:
+            break
+        offered[refused] = False
+        if final:
+            for k in refused:
+                state.blocked.append(Blocked(k, venue, day, Reason.FORCE, actor))
     for dropped in np.flatnonzero(offered & ~package):
         if final:
             state.blocked.append(Blocked(int(dropped), venue, day, Reason.STATUS_QUO, -1))
     for agreed in np.flatnonzero(package):
         basis = Basis.CONVERGENCE if converged[agreed] else Basis.COMPROMISE
-        agreement = Agreement(
-            int(agreed), float(candidates[agreed]), int(a.venue_form[venue]), venue, day, basis
-        )
+        agreement = Agreement(int(agreed), float(candidates[agreed]), form, venue, day, basis)
         conclude(state, agreement)
     return [k for k in open_ if not package[k]]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
+from sim.engine.escalation import refused_by_force
 from sim.engine.record import Agreement, Blocked, Reason
 from sim.engine.state import Process, RunState
 from sim.model.bargaining import issue_utility
@@ -43,7 +44,13 @@ def _refusal(state: RunState, actor: int, issues: list[int], form: list[int]) ->
         issue_utility(agreed, state.ideal[actor, issues])
         - issue_utility(a.status_quo[issues], state.ideal[actor, issues])
     )
-    return Reason.STATUS_QUO if float(gain.sum()) < -1e-12 else None
+    if float(gain.sum()) < -1e-12:
+        return Reason.STATUS_QUO
+    consenting = np.zeros(a.n_actors, dtype=bool)
+    consenting[actor] = True
+    settled = {k: (state.pending[k].position, f) for k, f in zip(issues, form, strict=True)}  # type: ignore[union-attr]
+    refused, _ = refused_by_force(state, consenting, settled)
+    return Reason.FORCE if refused else None
 
 
 def ratify(state: RunState, actor: int, venue: int, day: float) -> None:

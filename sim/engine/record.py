@@ -23,6 +23,9 @@ class Reason(StrEnum):
     """The participants' positions were still too far apart."""
     AUDIENCE_COST = "audience-cost"
     """The move would take back a public concession (Fearon 1994's audience costs)."""
+    FORCE = "force"
+    """An actor with an escalation option values war above the talks after the package, so it
+    will not settle what force would decide (Fearon 1995's bargaining range)."""
 
 
 class Basis(StrEnum):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.escalation import refused_by_force
 from sim.engine.ratification import conclude
 from sim.engine.record import Agreement, Basis, Blocked, Reason
 from sim.engine.state import RunState
@@ -56,7 +57,11 @@ def _rejection(state: RunState, venue: int, text: dict[int, float]) -> tuple[Rea
         )
         if float(gain.sum()) < -1e-12:
             return Reason.STATUS_QUO, actor
-    return None
+    settled = {k: (position, form) for k, position in text.items()}
+    consenting = np.zeros_like(a.venue_authors[venue])
+    consenting[recipients] = True
+    refused, actor = refused_by_force(state, consenting, settled)
+    return (Reason.FORCE, actor) if refused else None
 
 
 def reply(state: RunState, venue: int, day: float, issues: list[int]) -> None:

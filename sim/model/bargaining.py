@@ -155,6 +155,17 @@ def issue_talks_values(
     return np.asarray(value, dtype=np.float64)
 
 
+def stakes_share(salience: FloatArray, stakes: BoolArray) -> float:
+    """σ_S = Σ_{k∈S} s_k / Σ_k s_k: the share of an actor's salience on the issues at stake.
+
+    Costs of force are stated on the utility scale of the stakes; times σ_S they are on the
+    scale of the whole package, where talks and war are compared (docs/model.md §4). 1 for an
+    actor to whom nothing matters.
+    """
+    total = float(salience.sum())
+    return 1.0 if total <= 0.0 else float(salience[stakes].sum()) / total
+
+
 def war_value(
     prevail: float,
     lost: FloatArray,

@@ -86,13 +86,12 @@ def war_dates_figure(results: Results) -> go.Figure:
     top = s.escalation.ladder[-1].label if s.escalation else "the top rung"
     figure = go.Figure()
     figure.update_layout(
-        title=f"When the top rung ({escape(top)}) is reached: share of runs per week",
-        template=TEMPLATE,
         hovermode="x unified",
         xaxis={"type": "date", "title": "week starting"},
         yaxis={"tickformat": ".1%", "rangemode": "tozero", "title": "share of runs"},
         bargap=0.1,
     )
+    finish(figure, f"When the top rung ({top}) is reached: share of runs per week")
     x = calendar_dates(s.scenario.as_of, results.weeks)
     weekly = results.war_weeks()[: len(results.weeks)] / results.runs
     figure.add_trace(
