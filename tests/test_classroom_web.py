@@ -99,9 +99,14 @@ def test_a_move_out_of_turn_or_for_a_stale_decision_is_refused_and_changes_nothi
 
 
 def test_an_illegal_move_is_refused_with_its_reason_and_changes_nothing(room: Class) -> None:
-    token, number = room.pending_seat()
-    state = room.state()
-    assert state.pending is not None and type(state.pending.view).__name__ == "DemandView"
+    while True:  # the decision clock may ask a ladder review before the first meeting
+        token, number = room.pending_seat()
+        state = room.state()
+        assert state.pending is not None
+        if type(state.pending.view).__name__ == "DemandView":
+            break
+        assert room.move(token, number, move="model") == 303
+    before = room.moves()
     refusals = [
         {"move": "ask", "ask:nobody:toll": "40"},
         {"move": "ask", "ask:south:toll": "140"},
@@ -114,7 +119,7 @@ def test_an_illegal_move_is_refused_with_its_reason_and_changes_nothing(room: Cl
         reply = room.client.post(f"/seat/{token}/move", data={"number": str(number), **fields})
         assert reply.status_code == 422, fields
         assert 'role="alert"' in reply.text
-    assert room.moves() == 0
+    assert room.moves() == before
     # walk to an answer and try to cross the red line
     while True:
         token, number = room.pending_seat()

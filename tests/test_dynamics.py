@@ -19,7 +19,7 @@ from sim.engine.reply import reply
 from sim.engine.run import run_once
 from sim.engine.sampling import ScenarioArrays, compile_scenario, sample_parameters
 from sim.engine.state import RunState, new_state
-from sim.model.bargaining import force_value, package_utility, war_value
+from sim.model.bargaining import force_value, package_utility, stakes_share, war_value
 from sim.scenario.loader import scenario_from_data
 
 TOLL, DAM = 0, 1
@@ -202,6 +202,70 @@ def test_no_compromise_when_the_zone_is_empty_or_the_package_test_fails() -> Non
     state.ideal[NORTH, TOLL] = 0.0  # any toll is worse for north than none
     assert settle(state, 1, 31.0, [TOLL], final=True) == [TOLL]
     assert state.blocked[-1].reason is Reason.STATUS_QUO
+
+
+# --- consent against the value of force -------------------------------------------------
+
+
+def _stakes(issues: list[str]) -> Any:
+    return lambda d: d["escalation"]["options"][0].update(stakes=issues)
+
+
+def _confident(state: RunState) -> None:
+    """South certain to prevail and war free: force beats any settlement short of its ideal."""
+    state.prevail[:] = 1.0
+    state.costs[:] = 0.0
+    state.position[:, DAM] = [40.0, 60.0, 50.0]
+    state.position[:, TOLL] = [40.0, 60.0, 50.0]
+    state.ideal[:] = state.position
+    state.ideal[SOUTH] = [100.0, 100.0]
+
+
+def test_an_actor_that_prefers_force_will_not_settle_what_force_decides() -> None:
+    arrays = _arrays(_stakes(["dam"]))
+    state = _state(arrays)
+    _confident(state)
+    left = settle(state, 1, 31.0, [TOLL, DAM], final=True)
+    assert state.agreements[DAM] is None and DAM in left
+    assert any(b.issue == DAM and b.reason is Reason.FORCE and b.actor == SOUTH
+               for b in state.blocked)  # fmt: skip
+    # The toll is not at stake: war leaves its negotiated value, so south settles it.
+    assert state.agreements[TOLL] is not None
+
+
+def test_the_same_settlement_passes_when_war_is_worth_less_than_the_talks() -> None:
+    arrays = _arrays(_stakes(["dam"]))
+    state = _state(arrays)
+    _confident(state)
+    state.prevail[:] = 0.0  # certain defeat: war is worth less than any talks
+    settle(state, 1, 31.0, [TOLL, DAM], final=True)
+    assert not any(b.reason is Reason.FORCE for b in state.blocked)
+    assert state.agreements[DAM] is not None
+
+
+@given(st.floats(0.0, 1.0), st.floats(0.0, 0.5), st.floats(0.05, 1.0), st.floats(0.05, 1.0))
+def test_adding_an_issue_outside_the_stakes_does_not_change_the_choice_of_war(
+    prevail: float, cost: float, salience_at_stake: float, salience_elsewhere: float
+) -> None:
+    # Costs are on the scale of the stakes: EV_war − EV_talks = σ_S (stakes-only difference).
+    ideal, lost, negotiated = np.array([90.0, 70.0]), np.array([20.0, 0.0]), np.array([0.5, 0.3])
+    alone = (
+        war_value(
+            prevail,
+            lost[:1],
+            negotiated[:1],
+            ideal[:1],
+            np.array([salience_at_stake]),
+            np.array([True]),
+            cost,
+        )
+        - negotiated[0]
+    )
+    sal, stakes = np.array([salience_at_stake, salience_elsewhere]), np.array([True, False])
+    share = stakes_share(sal, stakes)
+    both = war_value(prevail, lost, negotiated, ideal, sal, stakes, cost * share)
+    talks = float((sal * negotiated).sum() / sal.sum())
+    assert abs((both - talks) - share * alone) < 1e-12
 
 
 # --- stakes of force -----------------------------------------------------------------------

@@ -79,7 +79,10 @@ def test_the_timeline_tells_every_agreement_and_escalation_step(flagship_path: P
     kinds = [entry.kind for entry in story.timeline]
     steps = kinds.count(EntryKind.ESCALATION) + kinds.count(EntryKind.DE_ESCALATION)
     assert steps == len(story.record.escalation)
-    assert kinds.count(EntryKind.AGREEMENT) == story.record.agreement_count
+    r = story.record
+    concluded = r.agreement_count + len(r.voided) + len(r.rejected) + len(r.pending)
+    assert kinds.count(EntryKind.AGREEMENT) == concluded
+    assert kinds.count(EntryKind.RATIFIED) == len(r.ratified)
     assert kinds.count(EntryKind.PROPOSAL) == len(story.record.events)
     assert kinds.count(EntryKind.BLOCKED) == len(story.record.blocked)
     assert kinds.count(EntryKind.SHOCK) == len(story.record.shocks)
@@ -95,7 +98,8 @@ def test_the_cli_timeline_mentions_every_agreement_and_escalation_step(
     for g in story.record.agreements:
         if g is not None:
             issue = scenario.issues[g.issue].id
-            assert f"AGREEMENT on {issue} ({FORM_NAMES[g.form]}) at {g.position:.1f}" in output
+            assert f"AGREEMENT on {issue} ({FORM_NAMES[g.form]}" in output
+            assert f") at {g.position:.1f}" in output
     rungs = [r.id for r in scenario.escalation.ladder] if scenario.escalation else []
     told = [line for line in output.splitlines() if "ESCALATION: " in line]
     assert len(told) == len(story.record.escalation)
@@ -117,7 +121,9 @@ def test_the_story_of_a_tiny_run_reads_as_recorded(tiny_path: Path, update_golde
 
 
 def test_drivers_are_ranked_and_each_interval_contains_its_difference(flagship_path: Path) -> None:
-    count, drivers = explain_outcome(load_scenario(flagship_path), "agreement", 120, 0, top=15)
+    count, drivers = explain_outcome(
+        load_scenario(flagship_path), "core-settlement", 120, 0, top=15
+    )
     assert 0 < count < 120
     assert len(drivers) == 15
     ranks = [abs(d.standardised) for d in drivers]

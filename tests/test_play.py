@@ -165,7 +165,8 @@ def test_a_bad_move_is_asked_again_with_the_reason_and_not_recorded(tiny: Scenar
     questions: list[Question] = []
     answers = iter(["hold", "bogus", "escalate", "counter 150", "help", "accept"])
     result = play(tiny, "south", 0, 0, _scripted(answers, questions))
-    first_decision = [q for q in questions if q.number == questions[0].number]
+    proposal = next(q.number for q in questions if isinstance(q.view, ProposalView))
+    first_decision = [q for q in questions if q.number == proposal]
     assert [q.feedback != "" for q in first_decision] == [False, True, True, True, True]
     assert "unknown move 'bogus'" in first_decision[1].feedback
     assert "this is a proposal" in first_decision[2].feedback
@@ -356,7 +357,7 @@ def test_ladder_moves_that_do_not_fit_are_refused(text: str, level: int, message
 
 
 def test_play_reads_moves_from_stdin_and_echoes_them(workdir: Path) -> None:
-    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="bogus\nrest\n")
+    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="hold\nbogus\nrest\n")
     assert result.exit_code == 0, result.output
     assert "You play South (south)" in result.output
     assert "move> bogus\n'bogus': write ask TARGET ISSUE X" in result.output
@@ -368,8 +369,11 @@ def test_play_reads_moves_from_stdin_and_echoes_them(workdir: Path) -> None:
 
 
 def test_play_shows_the_offer_the_red_line_and_the_model_choice(workdir: Path) -> None:
-    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="none\nrest\n")
-    first = result.output.split("Decision 2 ·", 1)[1].split("move>", 1)[0]
+    # Decision 1 is the ladder review on the decision clock (day 7), before the first meeting.
+    typed = "hold\nnone\nrest\n"
+    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input=typed)
+    assert "before the first meeting" in result.output.split("Decision 2 ·", 1)[0]
+    first = result.output.split("Decision 3 ·", 1)[1].split("move>", 1)[0]
     assert "scale: 0 No toll · 50 Toll on half the trade · 100 Toll on all river trade" in first
     assert "on the table: north" in first and "south (you)" in first
     assert "asks you to move from" in first
@@ -395,9 +399,11 @@ def test_play_replays_the_run_of_the_seed_and_run_asked_for(workdir: Path) -> No
 
 
 def test_play_exits_2_when_the_moves_run_out(workdir: Path) -> None:
-    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="none\nrefuse\n")
+    result = runner.invoke(
+        app, ["play", "tiny.yaml", "--as", "south"], input="hold\nnone\nrefuse\n"
+    )
     assert result.exit_code == 2
-    assert "no move for decision 3: the input ended" in result.output
+    assert "no move for decision 4: the input ended" in result.output
     assert "Traceback" not in result.output
 
 
@@ -436,26 +442,29 @@ def test_the_player_makes_its_own_proposals_and_hears_the_answers(tiny: Scenario
 
     def ask(question: Question) -> str:
         questions.append(question)
-        if isinstance(question.view, DemandView) and question.number == 1:
+        if isinstance(question.view, DemandView) and not any(
+            isinstance(q.view, DemandView) for q in questions[:-1]
+        ):
             return "ask north toll 30; ask east dam 90"
         return "model"
 
     result = play(tiny, "south", 0, 0, ask)
     mine = [e for e in result.record.events if e.proposer == 1 and e.day < 10]
     assert {(e.target, e.issue, e.proposed) for e in mine} >= {(0, 0, 30.0), (2, 1, 90.0)}
-    assert not result.decisions[0].same
+    assert not next(d for d in result.decisions if isinstance(d.view, DemandView)).same
     replies = [line for q in questions for line in q.replies]
     assert any("north answers your proposal on toll" in line for line in replies)
     assert any("east answers your proposal on dam" in line for line in replies)
 
 
 def test_a_recorded_game_replays_identically(workdir: Path) -> None:
-    typed = "ask north toll 30\nrefuse\nmodel\ncounter 55\nask east dam 95\nrest\n"
+    typed = "hold\nask north toll 30\nrefuse\nmodel\ncounter 55\nask east dam 95\nrest\n"
     args = ["play", "tiny.yaml", "--as", "south", "--seed", "0"]
     first = runner.invoke(app, [*args, "--record", "game.moves"], input=typed)
     assert first.exit_code == 0, first.output
     saved = (workdir / "game.moves").read_text()
-    assert saved.splitlines()[1].startswith("ask north toll 30 ")
+    assert saved.splitlines()[1].startswith("hold ")
+    assert saved.splitlines()[2].startswith("ask north toll 30 ")
     again = runner.invoke(app, [*args, "--moves", "game.moves"])
     assert again.exit_code == 0, again.output
     assert again.output == first.output.replace("moves saved: game.moves\n", "")

@@ -32,6 +32,9 @@ class EntryKind(StrEnum):
 
     PROPOSAL = "proposal"
     AGREEMENT = "agreement"
+    """Concluded at a venue: in force, or ad referendum, or voided by war (the text says)."""
+    RATIFIED = "ratified"
+    """An agreement concluded ad referendum enters into force."""
     BLOCKED = "blocked"
     SHOCK = "shock"
     ESCALATION = "escalation"
@@ -111,29 +114,40 @@ def _proposal(s: _Story, e: RoundEvent) -> str:
 
 
 def _blocked(s: _Story, b: Blocked) -> str:
+    """Why an issue was not agreed, refused at ratification, or rejected with a reply, in words."""
     actor = s.arrays.actor_ids[b.actor] if b.actor >= 0 else "a party"
     issue = s.arrays.issue_ids[b.issue]
+    why = _why(s, b, actor, issue)
+    if b.ratification:
+        return f"{actor} refuses to ratify the agreement on {issue}: {why}"
+    if s.arrays.venue_reply[b.venue] and b.actor >= 0:
+        return f"{actor} rejects the written reply as a whole, its text on {issue} included: {why}"
+    return f"no agreement on {issue}: {why}"
+
+
+def _why(s: _Story, b: Blocked, actor: str, issue: str) -> str:
+    one = b.ratification or (bool(s.arrays.venue_reply[b.venue]) and b.actor >= 0)
     if b.reason is Reason.VETO:
-        why = f"{actor} holds a veto on it and is not at the table"
-    elif b.reason is Reason.FORM:
+        return f"{actor} holds a veto on it and is not at the table"
+    if b.reason is Reason.FORM:
         stance = s.scenario.actors[b.actor].stances[issue]
         wanted = stance.red_line.form.value if stance.red_line and stance.red_line.form else "?"
         held = FORM_NAMES[int(s.arrays.venue_form[b.venue])]
-        why = f"{actor} counts only {wanted} agreements or stronger; this meeting's form is {held}"
-    elif b.reason is Reason.RED_LINE:
-        why = "the red lines of those whose consent it needs do not overlap"
-    elif b.reason is Reason.FORCE:
-        why = f"{actor} values war above the talks after it and will not settle what force decides"
-    elif b.reason is Reason.STATUS_QUO:
-        why = "left out of the package, as a party whose consent it needs prefers the status quo"
-    else:
-        why = (
-            "the participants' positions were still more than "
-            f"{s.arrays.convergence:g} points apart after the last round"
-        )
-    if b.ratification:
-        return f"{actor} refuses to ratify the agreement on {issue}: {why}"
-    return f"no agreement on {issue}: {why}"
+        return f"{actor} counts only {wanted} agreements or stronger; this meeting's form is {held}"
+    if b.reason is Reason.RED_LINE:
+        if one:
+            return f"the text on {issue} lies outside {actor}'s red line"
+        return "the red lines of those whose consent it needs do not overlap"
+    if b.reason is Reason.FORCE:
+        return f"{actor} values war above the talks after it and will not settle what force decides"
+    if b.reason is Reason.STATUS_QUO:
+        if one:
+            return f"{actor} prefers the status quo to the package"
+        return "left out of the package, as a party whose consent it needs prefers the status quo"
+    return (
+        "the participants' positions were still more than "
+        f"{s.arrays.convergence:g} points apart after the last round"
+    )
 
 
 def effect_text(effect: Effect) -> str:
@@ -211,14 +225,25 @@ def timeline(scenario: Scenario, arrays: ScenarioArrays, record: RunRecord) -> l
         add(e.day, 1, e.venue, EntryKind.PROPOSAL, _proposal(s, e))
     for b in record.blocked:
         add(b.day, 2, b.venue, EntryKind.BLOCKED, _blocked(s, b))
-    for g in record.agreements:
-        if g is not None:
-            issue = scenario.issues[g.issue]
-            text = (
-                f"AGREEMENT on {issue.id} ({FORM_NAMES[g.form]}) at {g.position:.1f}, "
-                f"nearest waypoint “{waypoint_label(issue, g.position)}”"
-            )
-            add(g.day, 3, g.venue, EntryKind.AGREEMENT, text)
+    ratified = dict(record.ratified)
+    fates = [
+        *((g, "") for g in record.agreements if g is not None),
+        *((g, "; voided by war") for g in record.voided),
+        *((g, "; ratification refused") for g in record.rejected),
+        *((g, "; still awaiting ratification at the end") for g in record.pending),
+    ]
+    for g, fate in fates:
+        issue = scenario.issues[g.issue]
+        referendum = g.issue in ratified or fate.startswith(("; ratif", "; still"))
+        text = (
+            f"AGREEMENT on {issue.id} ({FORM_NAMES[g.form]}"
+            f"{', ad referendum' if referendum else ''}) at {g.position:.1f}, "
+            f"nearest waypoint “{waypoint_label(issue, g.position)}”{fate}"
+        )
+        add(g.day, 3, g.venue, EntryKind.AGREEMENT, text)
+    for k, day in record.ratified:
+        add(day, 3, -1, EntryKind.RATIFIED, f"RATIFIED: the agreement on {arrays.issue_ids[k]} "
+            "enters into force")  # fmt: skip
     for shock, day in record.shocks:
         spec = scenario.shocks[shock]
         effects = "; ".join(effect_text(e) for e in spec.effects)

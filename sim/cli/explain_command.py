@@ -39,6 +39,7 @@ PIPE_WIDTH = 120
 MARKS = {
     EntryKind.PROPOSAL: ("·", ""),
     EntryKind.AGREEMENT: ("✔", "bold green"),
+    EntryKind.RATIFIED: ("✔", "green"),
     EntryKind.BLOCKED: ("✘", "red"),
     EntryKind.SHOCK: ("⚡", "magenta"),
     EntryKind.ESCALATION: ("▲", "bold red"),

@@ -6,6 +6,7 @@ lists them under the element id of the chart they belong to.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import numpy as np
@@ -124,6 +125,20 @@ def convergence_rows(results: Results) -> Rows:
     return ["outcome", *(f"after {int(marks[i])} runs" for i in picks)], rows
 
 
+def war_date_rows(results: Results) -> Rows:
+    """Per calendar week with a war: its date, the runs that reached the top rung, cumulative."""
+    weekly = results.war_weeks()[: len(results.weeks)]
+    start = results.scenario.scenario.as_of
+    rows, total = [], 0
+    for day, count in zip(results.weeks, weekly.tolist(), strict=True):
+        total += int(count)
+        if count:
+            week = (start + dt.timedelta(days=int(day))).isoformat()
+            rows.append([week, f"{int(count)} ({_pct(int(count) / results.runs)})",
+                         _pct(total / results.runs)])  # fmt: skip
+    return ["week starting", "runs reaching the top rung", "by the end of the week"], rows
+
+
 def report_tables(results: Results) -> dict[str, Rows]:
     """The table under each chart, keyed by the chart's element id."""
     s = results.scenario
@@ -131,6 +146,7 @@ def report_tables(results: Results) -> dict[str, Rows]:
         "outcomes": share_rows(results, s.outcomes, results.counts()),
         "primary": share_rows(results, s.primary, results.primary_counts()),
         "escalation": escalation_rows(results),
+        "war-dates": war_date_rows(results),
     }
     for k, issue in enumerate(s.issues):
         tables[redlines_div_id(issue.id)] = redline_rows(results, k)
