@@ -64,6 +64,32 @@ def test_some_climb_happens_on_a_day_without_a_meeting(tiny_path: Path) -> None:
     assert any(int(s.day) not in meetings for s in steps)
 
 
+@settings(max_examples=20, deadline=None)
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_no_climb_comes_sooner_than_one_decision_interval_after_the_last_move(
+    data: dict[str, Any], seed: int
+) -> None:
+    # A step up the ladder is prepared, taken and seen before the next (docs/model.md §4).
+    arrays = compile_scenario(scenario_from_data(data))
+    for index in range(6):
+        record = _run(arrays, seed, index)
+        moved = 0.0
+        level = record.start_level
+        for step in record.escalation:
+            if step.actor >= 0 and step.level > level:
+                assert step.day - moved >= arrays.decision_interval - 1e-9, (step, moved)
+            moved, level = step.day, step.level
+
+
+def test_a_player_cannot_climb_before_the_rung_is_prepared(tiny_path: Path) -> None:
+    arrays = compile_scenario(load_scenario(tiny_path))
+    policy = Recording()
+    for k in range(30):
+        _run(arrays, 0, k, policy)
+    early = [v for v in policy.views if v.held < arrays.decision_interval]
+    assert early and all(v.climb == -np.inf and v.p_up == 0.0 for v in early)
+
+
 def test_holding_a_rung_longer_costs_more(tiny_path: Path) -> None:
     arrays = compile_scenario(load_scenario(tiny_path))
     rng = run_generator(0, 0)

@@ -144,6 +144,11 @@ def answer_for(move: Move, view: View) -> Answer:
             )
         if move.kind is MoveKind.DE_ESCALATE and view.level == 0:
             raise MoveError("you are on the lowest rung already: escalate or hold")
+        if move.kind is MoveKind.ESCALATE and view.climb == -math.inf:
+            raise MoveError(
+                "you cannot climb yet: a rung is held one decision interval before the next "
+                f"climb (this one for {view.held:.0f} days so far): hold or de-escalate"
+            )
         return _CHOICE[move.kind]
     if move.kind not in _PROPOSAL_MOVES:
         raise MoveError(

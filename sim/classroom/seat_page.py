@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sim.analysis.montecarlo import simulate_run
@@ -179,7 +180,7 @@ def _ladder_form(ctx: SeatContext, view: EscalationView, action: str, number: st
     fields = {"number": number}
     buttons, rows = [], []
     stays = 1.0 - view.p_up
-    if view.level < top:
+    if view.level < top and view.climb > -math.inf:  # a climb waits one decision interval
         buttons.append(
             button_form(
                 action, f"Escalate to {a.rung_ids[view.level + 1]}", fields | {"move": "escalate"}

@@ -113,7 +113,7 @@ def _escalation(out: Console, game: Game, view: EscalationView) -> None:
     say(out, f"Escalation: you stand on {rung_text(game, view.level)}", style="bold")
     rows: list[tuple[str, str, float, float]] = []
     stays = 1.0 - view.p_up
-    if view.level < top:
+    if view.level < top and view.climb > -math.inf:  # a climb waits one decision interval
         march = view.level + 1 == top or view.war > view.talks
         what = "the march to war" if march else "a costly signal"
         end = "; the run ends there" if view.level + 1 == top else ""

@@ -233,15 +233,16 @@ def _ladder_values(
     decision interval, which rises with the days already held (:func:`holding_cost`). Climbing is
     the march to war when war beats talks (or the next rung is the top); otherwise it is a costly
     signal, worth the talks after the opponents learn from it, less the next rung's cost for one
-    interval (docs/model.md §4). Unavailable moves are worth −inf.
+    interval (docs/model.md §4). A climb needs the current rung held one decision interval Δ
+    (a step is prepared, taken and seen before the next). Unavailable moves are worth −inf.
     """
     a = state.arrays
     prevail = float(state.prevail[option])
     war = war_at(prevail)
     stay = talks - holding_cost(state, option, held)
     descend = talks if state.level > 0 else -np.inf
-    if state.level >= state.top:
-        return -np.inf, stay, descend, war
+    if state.level >= state.top or held < state.arrays.decision_interval:
+        return -np.inf, stay, descend, war  # a climb is prepared for one interval (§4)
     if state.level + 1 == state.top or war > talks:
         return war, stay, descend, war
     public = float(state.public_prevail[option])
