@@ -8,8 +8,10 @@ the session's phase and the group's pending turn before it writes anything; a re
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
+import signal
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from sim.classroom.debrief import Distribution, model_distribution
@@ -75,8 +77,7 @@ class Classroom:
         """Bumped on every change: pages listening for updates reload when it moves."""
         self._scenarios: dict[str, Scenario] = {}
         self._states: dict[tuple[int, int, int], GroupState] = {}
-        self._pool: ProcessPoolExecutor | None = None
-        self._runs: dict[int, Future[Distribution]] = {}
+        self._runs: dict[int, tuple[BaseProcess, Connection]] = {}
 
     # --- lookups ----------------------------------------------------------------------------
 
@@ -286,41 +287,67 @@ class Classroom:
     # --- the model's distribution -----------------------------------------------------------
 
     def start_distribution(self, session: SessionRow) -> None:
-        """Start the session's Monte Carlo in a worker process, unless it is stored or running."""
+        """Start the session's Monte Carlo in a worker process, unless it is stored or running.
+
+        Why one short-lived process per session rather than a pool: it ends by itself when the
+        runs are done, so a server that is killed leaves nothing waiting behind it. Forked where
+        possible, so it inherits the loaded scenario and compiled kernels (see warm_up).
+        """
         if session.id in self._runs or self.store.distribution(session.id) is not None:
             return
-        if self._pool is None:
-            # fork where there is one: the worker inherits the loaded scenario and the compiled
-            # kernels (see warm_up) instead of importing and compiling them again
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        receive, send = context.Pipe(duplex=False)
         path = str(scenario_inside(self.root, session.scenario))
-        future = self._pool.submit(model_distribution, path, session.seed, session.runs)
-        self._runs[session.id] = future
+        worker = context.Process(  # type: ignore[attr-defined]
+            target=_distribution_worker,
+            args=(send, path, session.seed, session.runs),
+            daemon=True,
+        )
+        worker.start()
+        send.close()
+        self._runs[session.id] = (worker, receive)
 
     def distribution(self, session: SessionRow) -> Distribution | None:
         """The session's distribution, or None while it is being computed."""
         stored = self.store.distribution(session.id)
         if stored is not None:
             return Distribution.from_json(stored)
-        future = self._runs.get(session.id)
-        if future is None or not future.done():
+        running = self._runs.get(session.id)
+        if running is None or not running[1].poll():
             return None
-        result = future.result()
-        self.store.save_distribution(session.id, result.to_json())
+        worker, receive = self._runs.pop(session.id)
+        try:
+            payload = receive.recv()
+        except EOFError:
+            return None  # the worker died; the next start of the server tries again
+        finally:
+            receive.close()
+            worker.join(timeout=5)
+        self.store.save_distribution(session.id, payload)
         self.version += 1
-        return result
+        return Distribution.from_json(payload)
 
     def poll(self) -> None:
         """Store any finished Monte Carlo (called by the update stream)."""
-        for session_id, future in list(self._runs.items()):
-            if future.done() and self.store.distribution(session_id) is None:
-                session = self.store.session(session_id)
-                if session is not None:
-                    self.distribution(session)
+        for session_id in list(self._runs):
+            session = self.store.session(session_id)
+            if session is not None:
+                self.distribution(session)
 
     def close(self) -> None:
-        """Stop the worker process."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop any Monte Carlo still running."""
+        for worker, receive in self._runs.values():
+            worker.terminate()
+            receive.close()
+        self._runs.clear()
+
+
+def _distribution_worker(send: Connection, path: str, seed: int, runs: int) -> None:
+    """Compute the distribution in a worker process and send it back as JSON."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        send.send(model_distribution(path, seed, runs).to_json())
+    finally:
+        send.close()
