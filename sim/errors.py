@@ -9,7 +9,8 @@ Hierarchy::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,3 +56,12 @@ class ScenarioError(NegsimError):
 
 class SimulationError(NegsimError):
     """A request the engine cannot honour (for example, an unknown actor or run index)."""
+
+
+def unknown(what: str, given: str, known: Sequence[str]) -> str:
+    """``unknown actor 'Alpha' (did you mean 'alpha'?); known: …``: a message for a bad id."""
+    lowered = {k.lower(): k for k in known}
+    close = [lowered[given.lower()]] if given.lower() in lowered else []
+    close = close or difflib.get_close_matches(given, known, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {what} {given!r}{hint}; known: {', '.join(known)}"

@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 from browser import PageLoader, launch
+from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTDATA = Path(__file__).resolve().parent / "testdata"
+
+# Property tests judge what the code does, never how fast: on a loaded 2-core machine a slow
+# example is noise, so no deadline and no too-slow health check (timings live in benchmarks/).
+settings.register_profile("negsim", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("negsim")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

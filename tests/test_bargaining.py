@@ -35,7 +35,7 @@ def test_zone_of_agreement_is_the_overlap_of_red_lines() -> None:
     assert zone_of_agreement(np.array([70.0, 0.0]), np.array([100.0, 50.0])) is None
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)  # timings vary on a shared machine
 @given(st.data(), st.integers(2, 5), st.integers(1, 4))
 def test_a_consented_package_leaves_every_needed_actor_no_worse_than_the_status_quo(
     data: st.DataObject, n_actors: int, n_issues: int

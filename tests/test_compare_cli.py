@@ -49,7 +49,7 @@ def test_a_bad_file_exits_2_with_located_errors_and_writes_nothing(workdir: Path
     soft = workdir / "soft.yaml"
     soft.write_text(soft.read_text().replace("position: 35", "position: 350"))
     before = sorted(p.name for p in workdir.rglob("*"))
-    code, output = _compare("--json", "out.json")
+    code, output = _compare("--json")
     assert code == 2
     assert "soft.yaml:9:9: actors.0.stances.toll.position" in output
     assert "Traceback" not in output
@@ -86,9 +86,11 @@ def test_an_existing_report_is_kept_unless_forced(workdir: Path) -> None:
 
 
 def test_json_holds_the_comparison(workdir: Path) -> None:
-    code, output = _compare("--seed", "3", "--json", "comparison.json")
-    assert code == 0, output
-    data = json.loads((workdir / "comparison.json").read_text(encoding="utf-8"))
+    result = runner.invoke(
+        app, ["compare", "tiny.yaml", "soft.yaml", "--runs", "40", "--seed", "3", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)["comparison"]
     assert data["scenarios"] == ["tiny", "tiny-soft"]
     assert (data["runs"], data["seed"]) == (40, 3)
     assert data["not_compared"] == {"tiny": ["fighting"], "tiny-soft": ["low-toll"]}

@@ -174,8 +174,8 @@ def test_an_export_cut_short_by_an_error_leaves_no_file(
     def broken(*args: object, **kwargs: object) -> Path:
         raise NegsimError("reports/tiny.html: cannot write")
 
-    monkeypatch.setattr(html, "write_report", broken)
+    monkeypatch.setattr(html, "render_report", broken)
     result = runner.invoke(app, ["run", "tiny.yaml", "--runs", "30", "--export", "runs.csv"])
     assert result.exit_code == 2
     assert not (workdir / "runs.csv").exists()
-    assert not [p for p in workdir.iterdir() if p.name.startswith(".runs.csv")]
+    assert not [p for p in workdir.rglob(".*") if p.name.startswith((".runs.csv", ".negsim-"))]

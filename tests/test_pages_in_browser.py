@@ -12,23 +12,39 @@ from pathlib import Path
 
 import pytest
 from browser import DESKTOP, NARROW, LoadedPage, PageLoader, describe, png_width
+from uncertain_tiny import tiny_data, uncertain
 
 from sim.analysis.backtest import backtest
 from sim.analysis.comparison import compare_scenarios
 from sim.analysis.forecast import forecast
 from sim.analysis.montecarlo import simulate
+from sim.analysis.sensitivity import Sensitivity, sensitivity
 from sim.report import write_compare_report, write_forecast_report, write_report
 from sim.report.backtest import backtest_figures, write_backtest_report
 from sim.report.compare_figures import compare_figures
 from sim.report.figures import report_figures
 from sim.report.handout import write_handout
-from sim.scenario.loader import load_scenario
+from sim.report.sensitivity import write_sensitivity_report
+from sim.scenario.loader import load_scenario, scenario_from_data
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "scenarios" / "geneva-2022.yaml"
 VARIANT = ROOT / "scenarios" / "variants" / "no-insurgency-plan.yaml"
 RUNS, SEED = 60, 3
 PAGES = ("report", "compare", "handout", "forecast", "backtest")
+
+
+def _toy_sensitivity() -> Sensitivity:
+    data = tiny_data()
+    data["uncertainties"] = [
+        uncertain("south.prevail", 0.05, 0.95),
+        uncertain("north.capability", 0.3, 0.7),
+        uncertain("response.embargo.cost", 0.05, 0.15),
+    ]
+    return sensitivity(
+        scenario_from_data(data), "morris", runs_per_point=5, seed=SEED, trajectories=3,
+        discovery_runs=100,
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +63,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int
             len(compare_figures(comparison)),
         ),
         "handout": (write_handout(flagship, folder / "handout.html"), 0),
+        "sensitivity": (write_sensitivity_report(_toy_sensitivity(), folder / "sens.html"), 1),
         "forecast": (
             write_forecast_report(forecasts, folder / "forecast.html", force=False),
             len(forecasts),

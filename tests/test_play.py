@@ -212,8 +212,16 @@ def test_quit_stops_the_game_at_the_players_request(tiny: Scenario) -> None:
 
 
 def test_an_unknown_actor_is_refused_with_the_actors_listed(tiny: Scenario) -> None:
-    with pytest.raises(SimulationError, match="unknown actor 'west'; tiny has: north, south, east"):
-        play(tiny, "west", 0, 0, _always("model"))
+    with pytest.raises(
+        SimulationError, match="tiny: unknown actor 'zz'; known: north, south, east"
+    ):
+        play(tiny, "zz", 0, 0, _always("model"))
+
+
+def test_an_actor_is_found_whatever_the_case_and_a_typo_gets_a_suggestion(tiny: Scenario) -> None:
+    assert play(tiny, "North", 0, 0, _always("model")).game.actor_id == "north"
+    with pytest.raises(SimulationError, match="unknown actor 'nrth' \\(did you mean 'north'\\?\\)"):
+        play(tiny, "nrth", 0, 0, _always("model"))
 
 
 def test_the_other_actors_ladder_moves_are_told_as_news(flagship_path: Path) -> None:
@@ -401,13 +409,16 @@ def test_play_exits_1_when_the_player_quits(workdir: Path) -> None:
 def test_play_exits_2_for_an_unknown_actor(workdir: Path) -> None:
     result = runner.invoke(app, ["play", "tiny.yaml", "--as", "west"], input="rest\n")
     assert result.exit_code == 2
-    assert "unknown actor 'west'; tiny has: north, south, east" in result.output
+    assert (
+        "tiny: unknown actor 'west' (did you mean 'east'?); known: north, south, east"
+        in result.output
+    )
 
 
 def test_play_exits_2_for_a_missing_moves_file(workdir: Path) -> None:
     result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south", "--moves", "none.txt"])
     assert result.exit_code == 2
-    assert "none.txt: cannot read the moves file" in result.output
+    assert "none.txt (the moves file): cannot read the file" in result.output
     assert "Traceback" not in result.output
 
 

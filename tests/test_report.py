@@ -226,6 +226,7 @@ def test_report_and_summary_read_only_results_and_the_scenario() -> None:
     ]
     allowed = {
         "sim.analysis.results",
+        "sim.analysis.stamp",
         "sim.scenario.format",
         "sim.scenario.families",
         "sim.files",

@@ -201,7 +201,7 @@ def test_an_unknown_remove_id_or_section_is_located_in_the_variant(tree: Path) -
         " north, south",
         "variants/v.yaml:4:3: remove.waypoints: cannot remove from 'waypoints'; removable: issues,"
         " actors, vetoes, venues, shocks, outcomes, primary, scenario.sources,"
-        " escalation.options, escalation.responses",
+        " escalation.options, escalation.responses, uncertainties",
         "variants/v.yaml:5:3: remove.shocks: give a list of ids",
     ]
 

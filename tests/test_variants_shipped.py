@@ -18,6 +18,7 @@ EXPECTED = {
     "no-insurgency-plan.yaml": {
         "shocks/insurgency-plan",
         "escalation/responses/insurgency-support",
+        "uncertainties",
     },
     "written-guarantee.yaml": {"actors/russia/stances/enlargement/red_line"},
     "normandy-revival.yaml": {"venues/normandy-paris"},

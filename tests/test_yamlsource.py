@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -108,7 +107,10 @@ def test_unconvertible_values_are_located_at_their_key(text: str, message: str) 
 
 def test_python_object_tags_are_refused() -> None:
     [problem] = _problems("a: !!python/object/apply:os.system [echo hi]\n")
-    assert problem.startswith("f.yaml:1:4: a: could not determine a constructor")
+    assert problem == (
+        "f.yaml:1:4: a: the tag !!python/object/apply:os.system is not allowed; "
+        "write plain text or numbers"
+    )
 
 
 def test_an_alias_that_contains_itself_is_located_at_its_anchor() -> None:
@@ -117,15 +119,13 @@ def test_an_alias_that_contains_itself_is_located_at_its_anchor() -> None:
     ]
 
 
-def test_an_alias_bomb_is_refused_quickly() -> None:
+def test_an_alias_bomb_is_refused_before_it_expands() -> None:
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 9):
         refs = ", ".join([f"*a{level - 1}"] * 10)
         levels.append(f"a{level}: &a{level} [{refs}]")
-    start = time.perf_counter()
     [problem] = _problems("\n".join(levels) + "\n")
     assert "YAML alias: the document expands to more than" in problem
-    assert time.perf_counter() - start < 5
 
 
 def test_plain_aliases_are_allowed_and_expanded() -> None:

@@ -7,7 +7,6 @@ distributions are byte-identical whatever the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import numpy.typing as npt
 
+from sim.analysis.design import pool_context
+from sim.analysis.executors import worker_start
 from sim.analysis.montecarlo import simulate_run
 from sim.engine.sampling import compile_scenario
 from sim.model.eu_kernel import compile_kernels
@@ -64,9 +65,9 @@ def run_issues(
                 progress(len(results))
         return results
     compile_kernels()  # once, before the workers fork
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(tasks)), mp_context=pool_context(), initializer=worker_start
+    ) as pool:
         for positions in pool.map(_task, tasks):
             results.append(positions)
             if progress is not None:

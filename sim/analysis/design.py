@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from sim.analysis.executors import worker_start
 from sim.analysis.results import InputSpread
 from sim.analysis.streams import design_generator, simulate_at
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
@@ -110,7 +111,11 @@ def evaluate_points(
             store(_evaluate(task))
     else:
         compile_kernels()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)),
+            mp_context=pool_context(),
+            initializer=worker_start,
+        ) as pool:
             for part in pool.map(_evaluate, tasks):
                 store(part)
     shares = np.vstack(parts) if parts else np.zeros((0, len(rules.outcome_ids)))

@@ -35,7 +35,7 @@ class Restriction:
     high: float | None
 
     def rule(self) -> str:
-        """The restriction as a readable rule, e.g. ``russia.prevail > 0.63``."""
+        """The restriction as a readable rule, e.g. ``<actor>.prevail ≥ 0.63``."""
         if self.low is not None and self.high is not None:
             return f"{self.low:.3g} ≤ {self.name} ≤ {self.high:.3g}"
         if self.low is not None:

@@ -25,7 +25,7 @@ from sim.engine.sampling import (
     draw_names,
     draw_values,
 )
-from sim.errors import SimulationError
+from sim.errors import SimulationError, unknown
 from sim.scenario.conditions import AllOf, AnyOf, Condition, FinalPosition, NotOf, ShockFired
 from sim.scenario.format import Scenario
 
@@ -182,8 +182,7 @@ def explain_outcome(
     """
     rules = outcome_rules(scenario)
     if outcome not in rules.outcome_ids + rules.primary_ids:
-        known = ", ".join(rules.outcome_ids + rules.primary_ids)
-        raise SimulationError(f"unknown outcome {outcome!r}; known: {known}")
+        raise SimulationError(unknown("outcome", outcome, rules.outcome_ids + rules.primary_ids))
     if runs < 2:
         raise SimulationError(f"runs must be at least 2 to compare runs (got {runs})")
     if seed < 0:

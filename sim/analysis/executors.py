@@ -7,8 +7,12 @@ Results come back in task order whatever the executor, so output never depends o
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import re
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -54,7 +58,27 @@ def local_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of *workers* processes, forked where the platform can (workers start at once)."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_start)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def worker_start() -> None:
+    """Every local pool's initializer: workers die silently on a signal, and with their parent.
+
+    Why: a forked worker inherits the parent's signal handlers, which would turn its own
+    termination into an exception it reports back instead of exiting (or a traceback per worker
+    on Ctrl-C); and a worker whose parent was killed outright (SIGKILL) would otherwise wait for
+    work forever.
+    """
+    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(number, signal.SIG_DFL)
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import SimulationError
+from sim.errors import SimulationError, unknown
 from sim.model.expected_utility import (
     EUConfig,
     Trajectory,
@@ -74,6 +74,11 @@ def forecast(
     if rounds < 1:
         raise SimulationError(f"rounds must be at least 1 (got {rounds})")
     if isinstance(source, BdmData):
+        if issue is not None and issue != source.name:
+            raise SimulationError(
+                f"unknown issue {issue!r}: a data set holds one issue, {source.name!r} "
+                "(its file name)"
+            )
         return (
             _issue_forecast(
                 source.name,
@@ -87,7 +92,7 @@ def forecast(
         )
     ids = [i.id for i in source.issues]
     if issue is not None and issue not in ids:
-        raise SimulationError(f"unknown issue {issue!r}; known: {', '.join(ids)}")
+        raise SimulationError(unknown("issue", issue, ids))
     actors = tuple(a.id for a in source.actors)
     issue_names = {i.id: i.name for i in source.issues}
     capability = np.array([a.capability for a in source.actors], dtype=np.float64)

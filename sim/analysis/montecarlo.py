@@ -38,6 +38,7 @@ from sim.engine.sampling import (
 from sim.errors import SimulationError
 from sim.model.eu_kernel import compile_kernels
 from sim.scenario.format import Scenario
+from sim.vocabulary import MAX_RUNS, MAX_SEED, MAX_WORKERS
 
 Progress = Callable[[int], None]
 """Called with the number of runs finished so far."""
@@ -154,10 +155,12 @@ def simulate(
             runs finish (what ``Results.to_csv`` would return).
         keep_runs: also keep every run's row in ``Results.table`` (memory grows with runs).
     """
-    if runs < 1:
-        raise SimulationError(f"runs must be at least 1 (got {runs})")
-    if seed < 0:
-        raise SimulationError(f"seed must be non-negative (got {seed})")
+    if not 1 <= runs <= MAX_RUNS:
+        raise SimulationError(f"runs must be from 1 to {MAX_RUNS:,} (got {runs:,})")
+    if not 0 <= seed <= MAX_SEED:
+        raise SimulationError(f"seed must be from 0 to {MAX_SEED} (got {seed})")
+    if not 0 <= workers <= MAX_WORKERS:
+        raise SimulationError(f"workers must be from 0 to {MAX_WORKERS} (got {workers})")
     if chunk_size is not None and chunk_size < 1:
         raise SimulationError(f"chunk_size must be at least 1 (got {chunk_size})")
     workers = workers if workers > 0 else os.cpu_count() or 1
@@ -182,7 +185,8 @@ def simulate(
         else:
             compile_kernels()  # once, before forking or threads, so no worker compiles it again
             if executor is None:
-                executor = stack.enter_context(local_pool(workers))
+                # never a process without a chunk to run
+                executor = stack.enter_context(local_pool(min(workers, len(tasks))))
             parts = in_order(run_chunk, tasks, executor, window=max(32, 4 * workers))
         for task, part in zip(tasks, parts, strict=True):
             tally.add(part)

@@ -125,7 +125,10 @@ def _blocked(s: _Story, b: Blocked) -> str:
     elif b.reason is Reason.STATUS_QUO:
         why = "left out of the package, as a party whose consent it needs prefers the status quo"
     else:
-        why = "positions still too far apart"
+        why = (
+            "the participants' positions were still more than "
+            f"{s.arrays.convergence:g} points apart after the last round"
+        )
     return f"no agreement on {issue}: {why}"
 
 

@@ -44,10 +44,14 @@ def simulate_run(
     arrays: ScenarioArrays, seed: int, run_index: int
 ) -> tuple[RunParameters, RunRecord]:
     """Sample and simulate one run, exactly as :func:`simulate` does for run *run_index*."""
-    if arrays.space.factors:
-        values = draw_inputs(arrays.space, inputs_generator(seed, run_index))
-        arrays = apply_inputs(arrays, values)
-    return simulate_at(arrays, seed, run_index)
+    return simulate_at(run_arrays(arrays, seed, run_index), seed, run_index)
+
+
+def run_arrays(arrays: ScenarioArrays, seed: int, run_index: int) -> ScenarioArrays:
+    """The scenario's arrays with run *run_index*'s uncertain inputs drawn and set."""
+    if not arrays.space.factors:
+        return arrays
+    return apply_inputs(arrays, draw_inputs(arrays.space, inputs_generator(seed, run_index)))
 
 
 def design_generator(seed: int) -> np.random.Generator:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sim.analysis.montecarlo import run_generator, simulate_run
+from sim.analysis.streams import run_arrays
 from sim.classroom.asks import ASK_HELP, asks_text, parse_asks
 from sim.classroom.moves import (
     EPS,
@@ -36,7 +37,7 @@ from sim.engine.policy import Demand, DemandView, EscalationChoice, EscalationVi
 from sim.engine.record import RunRecord
 from sim.engine.run import run_once
 from sim.engine.sampling import RunParameters, ScenarioArrays, compile_scenario, sample_parameters
-from sim.errors import NegsimError, SimulationError
+from sim.errors import NegsimError, SimulationError, unknown
 from sim.scenario.format import Scenario
 
 
@@ -307,10 +308,11 @@ def new_game(scenario: Scenario, actor_id: str, seed: int = 0, run_index: int = 
     if seed < 0:
         raise SimulationError(f"seed must be non-negative (got {seed})")
     arrays = compile_scenario(scenario)
-    if actor_id not in arrays.actor_ids:
-        raise SimulationError(
-            f"unknown actor {actor_id!r}; {scenario.id} has: {', '.join(arrays.actor_ids)}"
-        )
+    matches = [a for a in arrays.actor_ids if a.lower() == actor_id.strip().lower()]
+    if not matches:
+        raise SimulationError(f"{scenario.id}: {unknown('actor', actor_id, arrays.actor_ids)}")
+    actor_id = matches[0]  # ids are lower-case slugs, so `--as Alpha` means alpha
+    arrays = run_arrays(arrays, seed, run_index)
     parameters = sample_parameters(arrays, run_generator(seed, run_index))
     actor = arrays.actor_ids.index(actor_id)
     return Game(scenario, arrays, outcome_rules(scenario), actor, seed, run_index, parameters)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.analysis.montecarlo import run_generator
+from sim.analysis.streams import run_arrays
 from sim.classroom.asks import parse_asks
 from sim.classroom.moves import Answer, MoveError, MoveKind, answer_for, parse_move
 from sim.engine.outcomes import OutcomeRules, outcome_rules
@@ -68,7 +69,7 @@ def new_table(scenario: Scenario, seed: int, run_index: int, humans: Sequence[st
     """The table of run *run_index* of ``simulate(scenario, seed=seed)`` with *humans* seated."""
     if seed < 0 or run_index < 0:
         raise SimulationError(f"seed and run must be non-negative (got {seed}, {run_index})")
-    arrays = compile_scenario(scenario)
+    arrays = run_arrays(compile_scenario(scenario), seed, run_index)  # with the run's inputs
     table = Table(scenario, arrays, outcome_rules(scenario), seed, run_index, frozenset())
     return replace(table, humans=frozenset(table.actor(h) for h in humans))
 

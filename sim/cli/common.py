@@ -6,21 +6,61 @@ Command modules import from here and never from :mod:`sim.cli.app`, so the packa
 
 from __future__ import annotations
 
+import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sim.errors import NegsimError
+from sim.vocabulary import MAX_RUNS, MAX_WORKERS, printable
 
-Runs = Annotated[int, typer.Option(min=1, help="Number of Monte Carlo runs.")]
-Seed = Annotated[int, typer.Option(min=0, help="Root seed: the same seed gives the same results.")]
+ScenarioFile = Annotated[
+    Path, typer.Argument(metavar="SCENARIO.yaml", help="Scenario YAML file.", show_default=False)
+]
+Runs = Annotated[
+    int,
+    typer.Option(
+        min=1, max=MAX_RUNS, metavar="N", help=f"Number of Monte Carlo runs (at most {MAX_RUNS:,})."
+    ),
+]
+Seed = Annotated[
+    int,
+    typer.Option(
+        min=0,
+        metavar="N",
+        help="Root seed, below 2^63: the same seed gives the same results.",
+    ),
+]
 Workers = Annotated[
-    int, typer.Option(min=0, help="Worker processes (0: one per CPU); results do not depend on it.")
+    int,
+    typer.Option(
+        min=0,
+        max=MAX_WORKERS,
+        metavar="N",
+        help=f"Worker processes (0: one per CPU; at most {MAX_WORKERS}, and never more than "
+        "chunks of runs); results do not depend on it.",
+    ),
+]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace existing output files (regular files only; never a device)."
+    ),
+]
+Json = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Print the results as JSON on standard output (schema/output.schema.json), "
+        "instead of the tables.",
+    ),
 ]
 ExecutorSpec = Annotated[
     str,
@@ -41,13 +81,17 @@ ChunkSize = Annotated[
 
 
 def console() -> Console:
-    """Console on stdout; plain text when stdout is not a terminal."""
-    return Console(highlight=False, soft_wrap=False)
+    """Console on stdout; plain text when stdout is not a terminal.
+
+    Markup is off: scenario text (titles, names) is printed as written, never read as styles or
+    links.
+    """
+    return Console(highlight=False, soft_wrap=False, markup=False)
 
 
 def error_console() -> Console:
     """Console on stderr for errors and progress."""
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def run_progress() -> Progress:
@@ -70,8 +114,28 @@ def user_errors_exit_2() -> Iterator[None]:
     try:
         yield
     except NegsimError as error:
-        sys.stderr.write(f"{error}\n")
+        sys.stderr.write(f"{printable(str(error))}\n")
         count = len(getattr(error, "problems", ()))
         if count > 1:
             sys.stderr.write(f"{count} problems found.\n")
         raise typer.Exit(code=2) from None
+
+
+def _finite(data: Any) -> Any:
+    """*data* with every NaN or infinity replaced by None: JSON has no such numbers."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(value) for value in data]
+    return data
+
+
+def print_json(payload: dict[str, Any]) -> None:
+    """Write one JSON payload on standard output (sorted keys, UTF-8, a final newline)."""
+    text = json.dumps(
+        _finite(payload), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False
+    )
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()

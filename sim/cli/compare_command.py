@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from pathlib import Path
@@ -12,17 +11,21 @@ import typer
 
 from sim.analysis.comparison import Comparison, compare_scenarios
 from sim.analysis.executors import open_executor
+from sim.analysis.stamp import Stamp
 from sim.cli.common import (
     ExecutorSpec,
+    Force,
+    Json,
     Runs,
     Seed,
     Workers,
-    console,
+    print_json,
     run_progress,
     user_errors_exit_2,
 )
+from sim.cli.outputs import Outputs
 from sim.errors import NegsimError, Problem, ScenarioError
-from sim.files import write_output
+from sim.files import HTML
 from sim.report.compare_summary import format_comparison
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
@@ -65,7 +68,11 @@ def compare_with_progress(
 def compare(
     scenarios: Annotated[
         list[Path],
-        typer.Argument(help="Two or more scenario YAML files; the first is the baseline."),
+        typer.Argument(
+            metavar="SCENARIO.yaml...",
+            help="Two or more scenario YAML files; the first is the baseline.",
+            show_default=False,
+        ),
     ],
     runs: Runs = 1000,
     seed: Seed = 0,
@@ -73,31 +80,44 @@ def compare(
     output: Annotated[
         Path | None,
         typer.Option(
-            help="HTML report path (default: reports/compare-<id1>-vs-<id2>….html, never reused)."
+            metavar="FILE.html|DIR|-",
+            help="HTML report: a file, a directory or - for standard output (default: "
+            "reports/compare-<id1>-vs-<id2>….html, never reused).",
         ),
     ] = None,
-    json: Annotated[
-        Path | None, typer.Option(help="Also write the comparison as JSON to this path.")
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+    force: Force = False,
+    json: Json = False,
     executor: ExecutorSpec = "local",
 ) -> None:
-    """Simulate scenarios with the same runs and seed and report how their outcomes differ."""
-    from sim.report.compare import write_compare_report  # plotly: imported only when used
+    """Simulate scenarios with the same runs and seed and report how their outcomes differ.
+
+    The JSON payload (--json) holds every share, interval and difference.
+    """
+    from sim.report.compare import compare_path, render_compare_report  # plotly: only when used
 
     with user_errors_exit_2():
         if len(scenarios) < 2:
             raise NegsimError("compare needs at least two scenario files")
-        for path in (output, json):
-            if path is not None and path.exists() and not force:
-                raise NegsimError(f"{path}: already exists; choose another path or pass --force")
         loaded = load_scenarios(scenarios)
-        with open_executor(executor) as pool:
+        outputs = Outputs(inputs=scenarios, force=force, json=json)
+        report = outputs.add(output, "--output", HTML, compare_path([s.id for s in loaded]))
+        with outputs.staging() as staging, open_executor(executor) as pool:
             comparison = compare_with_progress(loaded, runs, seed, workers, pool)
-        out = console()
-        sys.stdout.write(format_comparison(comparison, out.width))
-        report = write_compare_report(comparison, output, force=force)
-        console().print(f"report: {report}")
-        if json is not None:
-            path = write_output(json, json, comparison.to_json(), force=force)
-            console().print(f"comparison data: {path}")
+            staging.write(report, render_compare_report(comparison))
+            staging.install()
+        people = outputs.people()
+        if json:
+            stamp = Stamp.of(tuple(loaded), seed, runs)
+            print_json(
+                {
+                    "command": "compare",
+                    "stamp": stamp.to_dict(),
+                    "comparison": comparison.to_dict(),
+                    "outputs": dict(outputs.written()),
+                }
+            )
+        else:
+            people.file.write(
+                format_comparison(comparison, people.width if people.is_terminal else 100)
+            )
+        people.print(f"report: {report.shown}", markup=False)

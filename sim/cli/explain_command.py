@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -16,8 +16,18 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.analysis.drivers import Driver, driver_number, driver_reading, explain_outcome
+from sim.analysis.stamp import Stamp
 from sim.analysis.story import EntryKind, RunStory, TimelineEntry, explain_run
-from sim.cli.common import Runs, Seed, console, run_progress, user_errors_exit_2
+from sim.cli.common import (
+    Json,
+    Runs,
+    ScenarioFile,
+    Seed,
+    console,
+    print_json,
+    run_progress,
+    user_errors_exit_2,
+)
 from sim.engine.reachability import structural_zeros
 from sim.errors import NegsimError
 from sim.scenario.format import Scenario
@@ -238,17 +248,72 @@ def _drivers_with_progress(
         )
 
 
+def story_payload(story: RunStory) -> dict[str, Any]:
+    """One run's story as plain data for ``--json``."""
+    return {
+        "index": story.run_index,
+        "outcomes": list(story.outcomes),
+        "primary": story.primary,
+        "escalation": {
+            "start": story.start_rung,
+            "peak": story.peak_rung,
+            "final": story.final_rung,
+        },
+        "timeline": [
+            {
+                "date": e.date.isoformat(),
+                "venue": e.venue or None,
+                "round": e.round or None,
+                "kind": e.kind.value,
+                "text": e.text,
+            }
+            for e in story.timeline
+        ],
+    }
+
+
+def drivers_payload(outcome: str, count: int, drivers: list[Driver]) -> dict[str, Any]:
+    """What separates runs with *outcome*, as plain data for ``--json``."""
+    return {
+        "id": outcome,
+        "runs_with": count,
+        "drivers": [
+            {
+                "feature": d.feature,
+                "input": d.input,
+                "kind": d.kind,
+                "with": d.with_outcome,
+                "without": d.without_outcome,
+                "difference": d.difference,
+                "low": d.low,
+                "high": d.high,
+                "excludes_zero": d.excludes_zero,
+            }
+            for d in drivers
+        ],
+    }
+
+
 def explain(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    scenario: ScenarioFile,
     run: Annotated[
-        int | None, typer.Option(min=0, help="Tell the story of this run (0-based, as in run).")
+        int | None,
+        typer.Option(
+            min=0,
+            metavar="K",
+            help="Tell the story of run K (0-based, as in negsim run; below --runs).",
+        ),
     ] = None,
     outcome: Annotated[
-        str | None, typer.Option(help="Rank what drives this outcome (or primary class) id.")
+        str | None,
+        typer.Option(metavar="ID", help="Rank what drives this outcome (or primary class) id."),
     ] = None,
     runs: Runs = 1000,
     seed: Seed = 0,
-    top: Annotated[int, typer.Option(min=1, help="How many drivers to show.")] = 12,
+    top: Annotated[
+        int, typer.Option(min=1, max=1000, metavar="N", help="How many drivers to show.")
+    ] = 12,
+    json: Json = False,
 ) -> None:
     """Explain one run (--run K) or what separates runs with an outcome (--outcome ID)."""
     with user_errors_exit_2():
@@ -257,17 +322,31 @@ def explain(
                 "negsim explain: give exactly one of --run K (one run's story) or --outcome ID "
                 "(what drives an outcome)"
             )
+        if run is not None and run >= runs:
+            raise NegsimError(
+                f"--run {run} is outside the {runs:,} runs (0 to {runs - 1:,}); give --runs "
+                f"{run + 1:,} or more, as in the negsim run the index comes from"
+            )
         loaded = load_scenario(scenario)
+        stamp = Stamp.of((loaded,), seed, runs).to_dict()
         out = console()
         if not out.is_terminal:
             out.width = PIPE_WIDTH
         if run is not None:
-            _print_story(out, loaded, explain_run(loaded, run, seed))
+            story = explain_run(loaded, run, seed)
+            if json:
+                print_json({"command": "explain", "stamp": stamp, "run": story_payload(story)})
+            else:
+                _print_story(out, loaded, story)
         elif outcome is not None:
             zeros = structural_zeros(loaded)
             label = _labels(loaded).get(outcome)
-            if label is not None and outcome in zeros:
+            if label is not None and outcome in zeros and not json:
                 out.print(Text(f"“{label}” ({outcome}) cannot occur: {zeros[outcome]}"))
                 return
             count, drivers = _drivers_with_progress(loaded, outcome, runs, seed, top)
-            _print_drivers(out, loaded, scenario, outcome, runs, seed, count, drivers)
+            if json:
+                found = drivers_payload(outcome, count, drivers)
+                print_json({"command": "explain", "stamp": stamp, "outcome": found})
+            else:
+                _print_drivers(out, loaded, scenario, outcome, runs, seed, count, drivers)

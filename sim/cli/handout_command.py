@@ -7,21 +7,31 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import console, user_errors_exit_2
+from sim.cli.common import Force, ScenarioFile, console, user_errors_exit_2
+from sim.files import HTML, plan_output, write_outputs
 from sim.scenario.loader import load_scenario
 
 
 def handout(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    scenario: ScenarioFile,
     output: Annotated[
         Path | None,
-        typer.Option(help="HTML path (default: reports/<scenario-id>-handout.html, never reused)."),
+        typer.Option(
+            metavar="FILE.html|DIR|-",
+            help="HTML file, directory or - for standard output (default: "
+            "reports/<scenario-id>-handout.html, never reused).",
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+    force: Force = False,
 ) -> None:
     """Write a printable handout: actors, issues, stances with evidence, calendar, outcomes."""
-    from sim.report.handout import write_handout  # plotly: imported only when used
+    from sim.report.handout import default_handout_path, render_handout  # plotly: when used
 
     with user_errors_exit_2():
-        path = write_handout(load_scenario(scenario), output, force=force)
-        console().print(f"handout: {path}")
+        loaded = load_scenario(scenario)
+        target = plan_output(
+            output, option="--output", kind=HTML, default=default_handout_path(loaded), force=force
+        )
+        write_outputs([(target, render_handout(loaded))])
+        if target.path is not None:
+            console().print(f"handout: {target.shown}")

@@ -31,13 +31,14 @@ from sim.classroom.play import (
     play_game,
 )
 from sim.classroom.score import settlement_utilities
-from sim.cli.common import Seed, console, user_errors_exit_2
+from sim.cli.common import ScenarioFile, Seed, console, user_errors_exit_2
 from sim.cli.play_screens import date_of, print_question, red_line_text, rung_text, say
 from sim.engine.policy import DemandView, ProposalView
 from sim.errors import NegsimError
-from sim.files import atomic_write
+from sim.files import STDIO, Format, atomic_write, plan_output
+from sim.inputs import InputFileError, read_input, read_stream
 from sim.scenario.loader import load_scenario
-from sim.vocabulary import FORM_NAMES
+from sim.vocabulary import FORM_NAMES, printable
 
 PIPE_WIDTH = 120
 """Width of the output when stdout is not a terminal, so transcripts are stable."""
@@ -234,26 +235,43 @@ def _write_record(path: Path, result: PlayResult, force: bool) -> Path:
     return atomic_write(path, "\n".join(lines) + "\n", overwrite=force)
 
 
-def _read_moves(path: Path) -> Iterator[str]:
-    if str(path) == "-":
-        return _lines(sys.stdin)
+MAX_MOVES_BYTES = 1 << 20
+"""A moves file (or standard input) holds at most 1 MiB."""
+
+
+def _read_moves(path: Path | None) -> Iterator[str]:
+    """The moves of a file, or of standard input when *path* is ``-`` or None."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise NegsimError(f"{path}: cannot read the moves file ({error})") from None
-    return _lines(text.splitlines())
+        if path is None or str(path) == STDIO:
+            data = read_stream(sys.stdin.buffer, "standard input", MAX_MOVES_BYTES)
+        else:
+            data = read_input(path, MAX_MOVES_BYTES)
+        text = data.decode("utf-8")
+    except InputFileError as error:
+        raise NegsimError(f"{error.path} (the moves file): {error.reason}") from None
+    except UnicodeDecodeError:
+        raise NegsimError(f"{path or 'standard input'}: the moves are not UTF-8 text") from None
+    return _lines(printable(line) for line in text.splitlines())
 
 
 def play(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    actor: Annotated[str, typer.Option("--as", help="Id of the actor you play.")],
+    scenario: ScenarioFile,
+    actor: Annotated[
+        str,
+        typer.Option(
+            "--as", metavar="ACTOR", help="Id of the actor you play (any case: Alpha is alpha)."
+        ),
+    ],
     seed: Seed = 0,
-    run: Annotated[int, typer.Option(min=0, help="Run index to play (0-based, as in run).")] = 0,
+    run: Annotated[
+        int, typer.Option(min=0, metavar="K", help="Run index to play (0-based, as in run).")
+    ] = 0,
     moves: Annotated[
         Path | None,
         typer.Option(
-            help="Read moves from this file, one per line (# comments), or - for stdin; "
-            "default: type them at the prompt."
+            metavar="FILE|-",
+            help="Read moves from this file, one per line (# comments; at most 1 MiB), or - for "
+            "stdin; default: type them at the prompt.",
         ),
     ] = None,
     record: Annotated[
@@ -265,9 +283,12 @@ def play(
     """Play one actor against the model: its proposals, answers and escalation decisions."""
     with user_errors_exit_2():
         game = new_game(load_scenario(scenario), actor, seed, run)
+        if record is not None:  # checked before the game, written after it
+            kind = Format("moves", (record.suffix.lower(),))
+            plan_output(record, option="--record", kind=kind, default=record, force=force)
         source = _read_moves(moves) if moves is not None else None
         if source is None and not sys.stdin.isatty():
-            source = _lines(sys.stdin)
+            source = _read_moves(None)
         elif source is None:
             with contextlib.suppress(ImportError):
                 importlib.import_module("readline")  # line editing and history at the prompt

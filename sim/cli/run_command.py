@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
-import sys
 from concurrent.futures import Executor
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 
 from sim.analysis.executors import open_executor
-from sim.analysis.export import write_export
 from sim.analysis.montecarlo import simulate
 from sim.analysis.results import Results
+from sim.analysis.stamp import Stamp
 from sim.cli.common import (
     ChunkSize,
     ExecutorSpec,
+    Force,
+    Json,
     Runs,
+    ScenarioFile,
     Seed,
     Workers,
-    console,
+    print_json,
     run_progress,
     user_errors_exit_2,
 )
-from sim.errors import NegsimError
-from sim.files import atomic_stream
+from sim.cli.outputs import Outputs
+from sim.files import CSV, HTML, PARQUET, STDIO
 from sim.report.summary import format_table
+from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
 
 
 def simulate_with_progress(
-    scenario_path: Path,
+    scenario: Scenario,
     runs: int,
     seed: int,
     workers: int,
@@ -40,8 +42,7 @@ def simulate_with_progress(
     export: TextIO | None = None,
     keep_runs: bool = False,
 ) -> Results:
-    """Load and simulate, with a progress bar on stderr when it is a terminal."""
-    scenario = load_scenario(scenario_path)
+    """Simulate, with a progress bar on stderr when it is a terminal."""
     with run_progress() as bar:
         task = bar.add_task(f"{scenario.id}: runs", total=runs)
         return simulate(
@@ -58,45 +59,72 @@ def simulate_with_progress(
 
 
 def run(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    scenario: ScenarioFile,
     runs: Runs = 1000,
     seed: Seed = 0,
     workers: Workers = 0,
     output: Annotated[
         Path | None,
-        typer.Option(help="HTML report path (default: reports/<scenario-id>.html, never reused)."),
+        typer.Option(
+            metavar="FILE.html|DIR|-",
+            help="HTML report: a file, a directory (<scenario-id>.html inside it) or - for "
+            "standard output (default: reports/<scenario-id>.html, never reused).",
+        ),
     ] = None,
     export: Annotated[
         Path | None,
         typer.Option(
-            help="Also write the per-run table (inputs and outcomes) to this path: Parquet for "
-            "*.parquet (needs pyarrow), else CSV."
+            metavar="FILE.csv|FILE.parquet|-",
+            help="Also write the per-run table (inputs and outcomes): CSV, streamed while the "
+            "runs finish; Parquet for *.parquet (needs pyarrow); - for CSV on standard output.",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+    force: Force = False,
+    json: Json = False,
     executor: ExecutorSpec = "local",
     chunk_size: ChunkSize = None,
 ) -> None:
-    """Simulate a scenario many times and report the outcome distribution."""
-    from sim.report.html import write_report  # plotly: imported only when a report is written
+    """Simulate a scenario many times and report the outcome distribution.
+
+    Every output is checked before the first run, and all are written together at the end or
+    none is.
+    """
+    from sim.report.html import default_report_path, render_report  # plotly: only when used
 
     with user_errors_exit_2():
-        for path in (output, export):
-            if path is not None and path.exists() and not force:
-                raise NegsimError(f"{path}: already exists; choose another path or pass --force")
-        # A CSV export streams into a temporary file while the runs finish, put in place only
-        # once the report is written too; Parquet is written from the kept rows at the end.
-        parquet = export is not None and export.suffix.lower() == ".parquet"
-        csv = export is not None and not parquet
-        stream = atomic_stream(export, overwrite=force) if csv and export else nullcontext(None)
-        with open_executor(executor) as pool, stream as rows:
-            results = simulate_with_progress(
-                scenario, runs, seed, workers, pool, chunk_size, rows, keep_runs=parquet
-            )
-            out = console()
-            sys.stdout.write(format_table(results, out.width))
-            report = write_report(results, output, force=force)
-            console().print(f"report: {report}")
+        loaded = load_scenario(scenario)
+        outputs = Outputs(inputs=[scenario], force=force, json=json)
+        report = outputs.add(output, "--output", HTML, default_report_path(loaded))
+        parquet = export is not None and str(export) != STDIO and export.suffix == ".parquet"
+        table = None
         if export is not None:
-            path = write_export(results, export, force=force) if parquet else export
-            console().print(f"per-run table: {path}")
+            table = outputs.add(export, "--export", PARQUET if parquet else CSV, Path("runs.csv"))
+        with outputs.staging() as staging, open_executor(executor) as pool:
+            # A CSV export streams into its temporary file while the runs finish; Parquet is
+            # written from the kept rows at the end. Both are put in place with the report.
+            rows = staging.text(table) if table is not None and not parquet else None
+            results = simulate_with_progress(
+                loaded, runs, seed, workers, pool, chunk_size, rows, keep_runs=parquet
+            )
+            staging.write(report, render_report(results))
+            if table is not None and parquet:
+                from sim.analysis.export import parquet_bytes  # pyarrow: only for Parquet
+
+                staging.write(table, parquet_bytes(results))
+            staging.install()
+        people = outputs.people()
+        if json:
+            stamp = Stamp.of((loaded,), seed, runs)
+            print_json(
+                {
+                    "command": "run",
+                    "stamp": stamp.to_dict(),
+                    "results": results.to_dict(),
+                    "outputs": dict(outputs.written()),
+                }
+            )
+        else:
+            people.file.write(format_table(results, people.width))
+        for option, where in outputs.written():
+            what = "report" if option == "--output" else "per-run table"
+            people.print(f"{what}: {where}", markup=False)

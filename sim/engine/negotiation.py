@@ -88,7 +88,7 @@ def _agree(state: RunState, venue: int, day: float, open_: list[int], final: boo
             continue
         point, reason, actor = _candidate(state, venue, issue)
         if point is None:
-            if final and reason is not Reason.NOT_CONVERGED:
+            if final:  # every issue still open at the last round says why it was not agreed
                 state.blocked.append(Blocked(issue, venue, day, reason, actor))
             continue
         candidates[issue], offered[issue] = point, True

@@ -63,7 +63,7 @@ class Agreement:
 
 @dataclass(frozen=True, slots=True)
 class Blocked:
-    """An issue that converged at a venue but did not become an agreement, and why."""
+    """An issue open at a venue's last round that did not become an agreement, and why."""
 
     issue: int
     venue: int

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sim.analysis.comparison import Comparison, Difference
+from sim.analysis.stamp import Stamp
 from sim.files import write_output
 from sim.report.compare_figures import compare_figures
 from sim.report.compare_summary import IDENTICAL, MARK, points
 from sim.report.figures import issue_div_id
-from sim.report.html import Section, figure_section, render_page
+from sim.report.html import Section, figure_section, render_page, stamp_paragraph
 from sim.report.tables import Cell, html_table
 
 TABLE_ID = "difference-table"
@@ -190,6 +192,9 @@ def _intro(comparison: Comparison) -> list[str]:
         f"differences are from the first, <code>{e(comparison.names[0])}</code>. The same "
         f"scenarios, runs and seed give the same report.</p>",
         f"<ul>{items}</ul>",
+        stamp_paragraph(
+            Stamp.of(tuple(r.scenario for r in comparison.results), first.seed, first.runs)
+        ),
     ]
     if comparison.unshared:
         leftovers = "".join(
@@ -222,7 +227,12 @@ def render_compare_report(comparison: Comparison) -> str:
 
 def default_compare_path(comparison: Comparison) -> Path:
     """``reports/compare-<id1>-vs-<id2>[-vs-…].html``."""
-    return Path("reports") / ("compare-" + "-vs-".join(comparison.scenario_ids) + ".html")
+    return compare_path(comparison.scenario_ids)
+
+
+def compare_path(scenario_ids: Sequence[str]) -> Path:
+    """``reports/compare-<id1>-vs-<id2>[-vs-…].html`` for scenarios with these ids."""
+    return Path("reports") / ("compare-" + "-vs-".join(scenario_ids) + ".html")
 
 
 def write_compare_report(

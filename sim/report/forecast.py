@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from sim.analysis.forecast import IssueForecast
+from sim.analysis.stamp import Stamp
 from sim.files import write_output
-from sim.report.html import figure_section, render_page
+from sim.report.html import figure_section, render_page, stamp_paragraph
 from sim.report.theme import DASHES, escape, finish, rounded
 
 READING = (
@@ -82,8 +83,8 @@ def forecast_figure(result: IssueForecast) -> go.Figure:
     return finish(figure, title, legend="actor", height=520 + 18 * count)
 
 
-def write_forecast_report(results: Sequence[IssueForecast], path: Path, *, force: bool) -> Path:
-    """Write the forecast charts as one self-contained HTML page (atomic, never overwriting)."""
+def render_forecast_report(results: Sequence[IssueForecast], stamp: Stamp | None = None) -> str:
+    """The forecast charts as one self-contained HTML page, with the stamp when given."""
     sections = [
         figure_section(
             f"forecast-{i}", r.issue_name or f"Issue {r.issue}", READING, forecast_figure(r)
@@ -94,9 +95,13 @@ def write_forecast_report(results: Sequence[IssueForecast], path: Path, *, force
         f"<p>Deterministic forecast of {len(results)} issue(s): "
         f"{html.escape(', '.join(r.issue_name or r.issue for r in results))}.</p>"
     ]
-    return write_output(
-        path,
-        path,
-        render_page("Expected-utility forecast", "negsim forecast", intro, sections),
-        force=force,
-    )
+    if stamp is not None:
+        intro.append(stamp_paragraph(stamp))
+    return render_page("Expected-utility forecast", "negsim forecast", intro, sections)
+
+
+def write_forecast_report(
+    results: Sequence[IssueForecast], path: Path, *, force: bool, stamp: Stamp | None = None
+) -> Path:
+    """Write the forecast charts as one self-contained HTML page (atomic, never overwriting)."""
+    return write_output(path, path, render_forecast_report(results, stamp), force=force)

@@ -86,5 +86,9 @@ def write_handout(scenario: Scenario, path: Path | None = None, *, force: bool =
     By default to ``reports/<scenario-id>-handout.html``, or the first free ``-2``, ``-3``…
     name; an explicit *path* that exists is replaced only with *force*.
     """
-    default = Path("reports") / f"{scenario.id}-handout.html"
-    return write_output(path, default, render_handout(scenario), force=force)
+    return write_output(path, default_handout_path(scenario), render_handout(scenario), force=force)
+
+
+def default_handout_path(scenario: Scenario) -> Path:
+    """``reports/<scenario-id>-handout.html``."""
+    return Path("reports") / f"{scenario.id}-handout.html"

@@ -16,7 +16,7 @@ from sim.analysis.story import effect_text, waypoint_label
 from sim.report.condition_text import condition_text
 from sim.report.stances import red_line_text
 from sim.report.tables import html_table
-from sim.scenario.format import Citation, Issue, Scenario
+from sim.scenario.format import Citation, Issue, RedLine, Scenario, Uncertain
 from sim.scenario.overview import overview
 
 SECTIONS = (
@@ -230,9 +230,27 @@ def issues(page: Page) -> None:
                 f"({esc(waypoint_label(issue, st.position))}) · salience <b>{st.salience:g}</b> · "
                 f"red line: <b>{esc(red_line_text(red))}</b>",
                 ("position", page.evidence(st.cites, st.assumption)),
-                ("red line", page.evidence(red.cites, red.assumption) if red else ""),
+                ("red line", _red_line_evidence(page, red)),
             )
         page.add("</section>")
+
+
+def _red_line_evidence(page: Page, red: RedLine | None) -> str:
+    if red is None:
+        return ""
+    text = page.evidence(red.cites, red.assumption)
+    if red.fallback is not None:
+        text += '<p class="small"><b>fallback if a bluff</b></p>'
+        text += page.evidence(red.fallback.cites, red.fallback.assumption)
+    return text
+
+
+def _distribution(u: Uncertain) -> str:
+    if u.distribution == "triangular":
+        return f"triangular {u.low:g} – {u.mode:g} – {u.high:g}"
+    if u.distribution == "normal":
+        return f"normal {u.mean:g} ± {u.sd:g}, truncated to {u.low:g} – {u.high:g}"
+    return f"uniform {u.low:g} – {u.high:g}"
 
 
 def calendar(page: Page) -> None:
@@ -357,6 +375,24 @@ def model_and_sources(page: Page) -> None:
         rows.append([f"<code>{esc(name)}</code>", esc(text)])
     page.add('<p class="small meta">Engine settings; see docs/model.md for each.</p>')
     page.table(["parameter", "value"], rows, set())
+    if page.s.uncertainties:
+        page.add(
+            "<h3>Uncertain inputs</h3>",
+            '<p class="small meta">Judgement numbers drawn anew in every run, each with why it '
+            "is that wide (docs/scenario-format.md, <code>uncertainties</code>).</p>",
+        )
+        page.table(
+            ["input", "distribution", "why"],
+            [
+                [
+                    f"<code>{esc(u.input)}</code>",
+                    esc(_distribution(u)),
+                    page.evidence(u.cites, u.assumption),
+                ]
+                for u in page.s.uncertainties
+            ],
+            set(),
+        )
     page.heading("sources")
     counts = Counter(c.source for c in _citations(page.s))
     rows = [

@@ -17,12 +17,14 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from sim.analysis.results import Results
+from sim.analysis.stamp import Stamp
 from sim.files import write_output
 from sim.report.figures import issue_div_id, report_figures
 from sim.report.numbers import Rows, report_tables
 from sim.report.redlines import redlines_div_id
 from sim.report.summary import uncertainty_note
 from sim.report.tables import TABLE_CSS, html_table
+from sim.scenario.format import Scenario
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
@@ -189,6 +191,7 @@ def render_report(results: Results) -> str:
         f"<p>Scenario <code>{e(meta.id)}</code> · as of {meta.as_of.isoformat()} · simulated "
         f"to {results.scenario.horizon.isoformat()} · {results.runs} runs · seed "
         f"{results.seed}. The same scenario, runs and seed give the same report.</p>",
+        stamp_paragraph(Stamp.of((results.scenario,), results.seed, results.runs)),
     ]
     tables = report_tables(results)
     sections = [
@@ -233,6 +236,16 @@ def uncertainty_section(results: Results) -> Section:
     )
 
 
+def stamp_paragraph(stamp: Stamp) -> str:
+    """The reproducibility stamp as the paragraph every page carries."""
+    return f'<p class="stamp">Reproduce with: {html.escape(stamp.text())}</p>'
+
+
+def default_report_path(scenario: Scenario) -> Path:
+    """``reports/<scenario-id>.html``, where a report goes when no path is given."""
+    return Path("reports") / f"{scenario.id}.html"
+
+
 def write_report(results: Results, path: Path | None = None, *, force: bool = False) -> Path:
     """Write the report as a self-contained HTML file and return where it went.
 
@@ -245,5 +258,6 @@ def write_report(results: Results, path: Path | None = None, *, force: bool = Fa
     ``<scenario-id>.html``, ``<scenario-id>-2.html``… is used; an explicit *path* that already
     exists raises :class:`~sim.errors.NegsimError`. The file is written atomically.
     """
-    default = Path("reports") / f"{results.scenario.id}.html"
-    return write_output(path, default, render_report(results), force=force)
+    return write_output(
+        path, default_report_path(results.scenario), render_report(results), force=force
+    )

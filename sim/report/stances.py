@@ -20,7 +20,15 @@ def red_line_text(red: RedLine | None) -> str:
     if red is None:
         return "none"
     text = f"accepts {red.low:g}–{red.high:g}"
-    return text + (f", only in {red.form.value} form or stronger" if red.form else "")
+    text += f", only in {red.form.value} form or stronger" if red.form else ""
+    back = red.fallback
+    if red.credibility < 1.0 and back is not None:
+        form = f"{back.form.value} form or stronger" if back.form else "any form"
+        text += (
+            f" (real with probability {red.credibility:g}; else truly accepts "
+            f"{back.low:g}–{back.high:g} in {form})"
+        )
+    return text
 
 
 def _evidence(stance: Evidenced) -> list[str]:

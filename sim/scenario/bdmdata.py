@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.textfile import read_text
+from sim.vocabulary import MAX_ACTORS, control_characters
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,11 +23,17 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float64]
 
+MAX_MAGNITUDE = 1e6
+"""Capabilities and positions lie within ±10⁶, so the model's products and sums cannot overflow."""
 COLUMNS = ("actor", "capability", "position", "salience")
 """The header's column names (compared case-insensitively)."""
 _LIMITS = {
-    "capability": (0.0, math.inf, "a number ≥ 0"),
-    "position": (-math.inf, math.inf, "a finite number"),
+    "capability": (0.0, MAX_MAGNITUDE, f"a number from 0 to {MAX_MAGNITUDE:g}"),
+    "position": (
+        -MAX_MAGNITUDE,
+        MAX_MAGNITUDE,
+        f"a number from {-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g}",
+    ),
     "salience": (0.0, 100.0, "a number from 0 to 100"),
 }
 """Allowed range of each numeric column, and how to say it."""
@@ -89,6 +96,9 @@ def read_bdm_csv(path: str | Path) -> BdmData:
         if row is not None:
             actors.append(row[0])
             values.append(row[1])
+        if len(actors) > MAX_ACTORS:
+            message = f"more than {MAX_ACTORS} actors; the model's rounds grow as actors³"
+            raise ScenarioError([*problems, Problem(file, number, 1, "", message)])
     if len(seen) < 2 and not problems:
         problems.append(Problem(file, max(len(lines), 1), 1, "", "need at least two actors"))
     if problems:
@@ -171,6 +181,8 @@ def _check(name: str, cell: str, seen: dict[str, int]) -> str:
     if name == "actor":
         if not cell:
             return "the actor needs a name"
+        if control_characters(cell):
+            return f"the actor's name holds the control character {control_characters(cell)}"
         return f"actor {cell!r} already appears on line {seen[cell]}" if cell in seen else ""
     try:
         value = float(cell)

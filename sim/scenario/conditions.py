@@ -10,11 +10,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from sim.vocabulary import Form, Id, Position
+from sim.vocabulary import Count, Form, Id, Position
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class _Range(_Strict):
@@ -54,8 +56,8 @@ class PositionTest(_Range):
 class CountTest(_Range):
     """The number of issues agreed lies in [min, max]."""
 
-    min: Annotated[int, Field(ge=0)] | None = None
-    max: Annotated[int, Field(ge=0)] | None = None
+    min: Annotated[Count, Field(ge=0)] | None = None
+    max: Annotated[Count, Field(ge=0)] | None = None
 
 
 class AllOf(_Strict):

@@ -10,56 +10,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+from pydantic import Field, model_validator
 
 from sim.scenario.conditions import Condition
-from sim.vocabulary import Family, Form, Id, Position, Probability, Salience
-
-Text = Annotated[str, Field(min_length=1)]
-
-
-class Strict(BaseModel):
-    """Base of every file model: unknown keys are errors and nothing can be edited afterwards."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Citation(Strict):
-    """A verbatim quote from one of the scenario's sources."""
-
-    source: Id
-    quote: Text
-
-
-class Evidenced(Strict):
-    """Something that must say where its value comes from: cited quotes, an assumption, or both."""
-
-    cites: tuple[Citation, ...] = ()
-    """Quotes supporting the value; each must occur verbatim in its source."""
-    assumption: str | None = None
-    """Why this value, when no source speaks to it (or to explain the number beside a quote)."""
-
-    @model_validator(mode="after")
-    def _has_evidence(self) -> Evidenced:
-        if not self.cites and not (self.assumption and self.assumption.strip()):
-            raise ValueError("give `cites` (a quote from a source) or an `assumption` saying why")
-        return self
-
-    @property
-    def is_cited(self) -> bool:
-        """True when at least one source quote backs the value."""
-        return bool(self.cites)
-
-
-class Source(Strict):
-    """A text the scenario's evidence is quoted from."""
-
-    id: Id
-    file: Text
-    """Path of the plain-text source, relative to the scenario file, inside its folder tree."""
-    title: Text
-    outlet: Text
-    date: dt.date
+from sim.scenario.evidence import Citation as Citation
+from sim.scenario.evidence import Evidenced as Evidenced
+from sim.scenario.evidence import Source as Source
+from sim.scenario.evidence import Strict as Strict
+from sim.scenario.evidence import Text as Text
+from sim.vocabulary import (
+    MAX_ACTORS,
+    Capability,
+    Change,
+    Cost,
+    Count,
+    Family,
+    Form,
+    Id,
+    Number,
+    Position,
+    Probability,
+    Salience,
+)
 
 
 class Meta(Strict):
@@ -104,8 +76,8 @@ class Issue(Strict):
 class Uncertainty(Strict):
     """Standard deviations for Monte Carlo sampling of a stance."""
 
-    position: Annotated[float, Field(ge=0, le=50)] = 0.0
-    salience: Annotated[float, Field(ge=0, le=1)] = 0.0
+    position: Annotated[Number, Field(ge=0, le=50)] = 0.0
+    salience: Annotated[Number, Field(ge=0, le=1)] = 0.0
 
 
 class Fallback(Evidenced):
@@ -207,8 +179,8 @@ class Actor(Strict):
 
     id: Id
     name: Text
-    capability: PositiveFloat
-    """Relative clout; any positive scale."""
+    capability: Capability
+    """Relative clout, on any scale from 10⁻⁶ to 10⁶."""
     assumption: str | None = None
     """Why this capability."""
     trust: ActorTrust | None = None
@@ -232,7 +204,7 @@ class Venue(Strict):
     date: dt.date
     participants: Annotated[tuple[Id, ...], Field(min_length=2)]
     issues: Annotated[tuple[Id, ...], Field(min_length=1)]
-    rounds: Annotated[int, Field(ge=1, le=50)] = 3
+    rounds: Annotated[Count, Field(ge=1, le=50)] = 3
     form: Form
     cites: tuple[Citation, ...] = ()
     assumption: str | None = None
@@ -253,9 +225,9 @@ class EscalationOption(Evidenced):
     """Whose positions prevail if the actor loses."""
     prevail: Probability
     """The actor's estimate of its probability of prevailing by force."""
-    prevail_uncertainty: Annotated[float, Field(ge=0, le=0.5)] = 0.0
+    prevail_uncertainty: Annotated[Number, Field(ge=0, le=0.5)] = 0.0
     """Standard deviation of that belief across runs (private information)."""
-    costs: dict[Id, Annotated[float, Field(ge=0)]]
+    costs: dict[Id, Cost]
     """Rung id → cost of standing on that rung, on the 0–1 utility scale of the stakes."""
 
 
@@ -266,7 +238,7 @@ class Response(Evidenced):
     actor: Id
     target: Id
     from_: Id = Field(alias="from")
-    cost: Annotated[float, Field(ge=0)]
+    cost: Cost
 
 
 class StartRung(Evidenced):
@@ -309,7 +281,7 @@ class Effect(Strict):
     parameter: EffectParameter
     actor: Id | None = None
     issue: Id | None = None
-    change: float
+    change: Change
 
 
 class Shock(Evidenced):
@@ -346,7 +318,7 @@ class PrimaryClass(Strict):
 
 
 Distribution = Literal["uniform", "triangular", "normal"]
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+FiniteFloat = Annotated[Number, Field(allow_inf_nan=False)]
 
 
 class Uncertain(Evidenced):
@@ -364,7 +336,7 @@ class Uncertain(Evidenced):
     """Peak of a triangular distribution."""
     mean: FiniteFloat | None = None
     """Mean of a normal distribution before truncation."""
-    sd: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    sd: Annotated[Number, Field(gt=0, allow_inf_nan=False)] | None = None
     """Standard deviation of a normal distribution before truncation."""
 
     @model_validator(mode="after")
@@ -389,15 +361,15 @@ class ModelParameters(Strict):
 
     trust: TrustLevels = TrustLevels()
     """Default trust per agreement form, for actors that give none."""
-    convergence: Annotated[float, Field(gt=0, le=50)] = 5.0
+    convergence: Annotated[Number, Field(gt=0, le=50)] = 5.0
     """Participants' positions within this many points of each other count as converged."""
     q: Probability = 1.0
     """BDM's probability that the status quo holds when an actor does not challenge (bdm.md §3)."""
-    logit_scale: Annotated[float, Field(ge=0, le=1)] = 0.02
+    logit_scale: Annotated[Number, Field(ge=0, le=1)] = 0.02
     """λ of the logit escalation choice; 0 is the strict comparison (McKelvey & Palfrey)."""
     signal_learning: Probability = 0.5
     """How far opponents' estimate of an escalator's strength moves toward its own per rung."""
-    escalation_salience: Annotated[float, Field(ge=0, le=1)] = 0.05
+    escalation_salience: Annotated[Number, Field(ge=0, le=1)] = 0.05
     """Salience added to every actor's stances per rung climbed."""
 
 
@@ -406,7 +378,7 @@ class Scenario(Strict):
 
     scenario: Meta
     issues: Annotated[tuple[Issue, ...], Field(min_length=1)]
-    actors: Annotated[tuple[Actor, ...], Field(min_length=2)]
+    actors: Annotated[tuple[Actor, ...], Field(min_length=2, max_length=MAX_ACTORS)]
     vetoes: tuple[Veto, ...] = ()
     venues: Annotated[tuple[Venue, ...], Field(min_length=1)]
     escalation: Escalation | None = None

@@ -31,7 +31,7 @@ from enum import StrEnum
 from statistics import NormalDist
 
 from sim.scenario.format import Scenario, Uncertain
-from sim.vocabulary import Form
+from sim.vocabulary import CAPABILITY_RANGE, MAX_CHANGE, MAX_COST, Form
 
 SECTIONS = ("response", "shock", "model", "redline")
 """First segments that name a section, not an actor."""
@@ -88,7 +88,7 @@ def _actor_path(s: Scenario, path: str, parts: list[str]) -> InputPath | str:
     options = {o.actor: o for o in (s.escalation.options if s.escalation else ())}
     rest = parts[1:]
     if rest == ["capability"]:
-        return InputPath(path, InputKind.CAPABILITY, name, "", actor.capability, 1e-9)
+        return InputPath(path, InputKind.CAPABILITY, name, "", actor.capability, *CAPABILITY_RANGE)
     if len(rest) == 2 and rest[0] == "trust":
         if rest[1] not in _FORMS:
             return f"unknown form {rest[1]!r}; known: {', '.join(_FORMS)}"
@@ -108,7 +108,7 @@ def _actor_path(s: Scenario, path: str, parts: list[str]) -> InputPath | str:
             if rest[1] not in rungs[1:]:
                 return f"unknown rung {rest[1]!r}; known: {', '.join(rungs[1:])}"
             stated = option.costs.get(rest[1], 0.0)
-            return InputPath(path, InputKind.COST, name, rest[1], stated, 0.0)
+            return InputPath(path, InputKind.COST, name, rest[1], stated, 0.0, MAX_COST)
     return (
         f"{path!r} names nothing; an actor's numbers are capability, trust.<form>, "
         "prevail, prevail_uncertainty, costs.<rung>"
@@ -128,7 +128,15 @@ def _effect_path(s: Scenario, path: str, shock_id: str, rest: list[str]) -> Inpu
     ]
     if len(matches) == 1:
         index, effect = matches[0]
-        return InputPath(path, InputKind.SHOCK_EFFECT, shock_id, str(index), effect.change)
+        return InputPath(
+            path,
+            InputKind.SHOCK_EFFECT,
+            shock_id,
+            str(index),
+            effect.change,
+            -MAX_CHANGE,
+            MAX_CHANGE,
+        )
     names = ["probability"] + [
         ".".join([e.parameter, *(x for x in (e.actor, e.issue) if x)]) for e in shock.effects
     ]
@@ -159,7 +167,9 @@ def resolve_path(s: Scenario, path: str) -> InputPath | str:
             return f"unknown response {rest[0]!r}; known: {', '.join(sorted(responses)) or 'none'}"
         if rest[1:] != ["cost"]:
             return f"a response's only number is its cost: response.{rest[0]}.cost"
-        return InputPath(path, InputKind.RESPONSE_COST, rest[0], "", responses[rest[0]].cost, 0.0)
+        return InputPath(
+            path, InputKind.RESPONSE_COST, rest[0], "", responses[rest[0]].cost, 0.0, MAX_COST
+        )
     if head == "shock":
         shocks = [k.id for k in s.shocks]
         if rest[0] not in shocks:

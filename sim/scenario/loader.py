@@ -107,9 +107,15 @@ def _message(error: Any) -> str:
         and "input" in error
         and not isinstance(error["input"], dict | list)
     ):
-        message = f"{message} (got {error['input']!r})"
+        shown = repr(error["input"])
+        shown = shown if len(shown) <= 40 else f"{shown[:36]}…"
+        message = f"{message} (got {shown})"
     if kind == "string_type" and isinstance(error.get("input"), bool):
         message += "; YAML reads unquoted yes/no/on/off as true/false, so quote the text"
+    elif kind in ("float_type", "int_type") and isinstance(error.get("input"), bool):
+        message += "; YAML reads unquoted yes/no/on/off as true/false, not as a number"
+    elif kind == "finite_number":
+        message += "; .nan, .inf and numbers beyond ±1.8e308 are not numbers the model can use"
     return message
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from sim.inputs import MIB, InputFileError, read_input
 from sim.scenario.consistency import walk_citations
 from sim.scenario.format import Scenario
 from sim.scenario.yamlsource import KeyPath
 
 Finding = tuple[KeyPath, str]
+MAX_SOURCE_BYTES = 8 * MIB
+"""A source text is a regular file of at most 8 MiB."""
 
 
 def normalise(text: str) -> str:
@@ -48,14 +51,16 @@ def source_paths(
     return resolved, findings
 
 
-def _read_texts(paths: dict[str, Path]) -> tuple[dict[str, str], list[str]]:
+def _read_texts(paths: dict[str, Path]) -> tuple[dict[str, str], dict[str, str]]:
     texts: dict[str, str] = {}
-    unreadable: list[str] = []
+    unreadable: dict[str, str] = {}
     for source_id, path in paths.items():
         try:
-            texts[source_id] = normalise(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            unreadable.append(source_id)
+            texts[source_id] = normalise(read_input(path, MAX_SOURCE_BYTES).decode("utf-8"))
+        except InputFileError as error:
+            unreadable[source_id] = error.reason
+        except UnicodeDecodeError:
+            unreadable[source_id] = "not readable UTF-8 text"
     return texts, unreadable
 
 
@@ -63,8 +68,8 @@ def check_quotes(scenario: Scenario, paths: dict[str, Path]) -> tuple[int, list[
     """Check every citation against its source; return how many were verified and the failures."""
     texts, unreadable = _read_texts(paths)
     findings: list[Finding] = [
-        (("scenario", "sources", _index_of(scenario, sid), "file"), "not readable UTF-8 text")
-        for sid in unreadable
+        (("scenario", "sources", _index_of(scenario, sid), "file"), reason)
+        for sid, reason in unreadable.items()
     ]
     verified = 0
     for path, citation in walk_citations(scenario):

@@ -34,6 +34,7 @@ MERGED_BY: dict[KeyPath, str] = {
     ("escalation", "ladder"): "id",
     ("escalation", "options"): "actor",
     ("escalation", "responses"): "id",
+    ("uncertainties",): "input",
 }
 """Lists of records merged item by item, and the key that identifies an item."""
 
@@ -43,6 +44,8 @@ REMOVABLE: tuple[str, ...] = tuple(
 """The sections ``remove:`` may name, dotted as in the file."""
 
 EVIDENCE = ("cites", "assumption")
+MAX_EXTENDS = 32
+"""Most files an ``extends`` chain may hold, the variant itself included."""
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,14 @@ def _read_base(
     if any(_resolved(target) == seen for seen, _ in chain):
         loop = " → ".join([*(name for _, name in chain), shown])
         raise ScenarioError([document.problem(("extends",), f"`extends` makes a cycle: {loop}")])
+    if len(chain) >= MAX_EXTENDS:
+        message = (
+            f"the `extends` chain from {chain[0][1]} is longer than {MAX_EXTENDS} files; "
+            "merge some variants into their base"
+        )
+        raise ScenarioError([document.problem(("extends",), message)])
     try:
-        found = target.is_file()
+        found = os.path.lexists(target)  # a FIFO or a directory is refused by the reader
     except (OSError, ValueError):
         found = False
     if not found:

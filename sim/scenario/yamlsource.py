@@ -13,8 +13,13 @@ from typing import Any
 import yaml
 
 from sim.errors import Problem, ScenarioError
+from sim.inputs import MIB, InputFileError, read_input
+from sim.vocabulary import control_characters, printable
 
 KeyPath = tuple[str | int, ...]
+
+MAX_SCENARIO_BYTES = MIB
+"""A scenario file is a regular file of at most 1 MiB (the flagship is 40 KB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,11 @@ _MAX_VALUES = 200_000
 """More values than this after alias expansion is an error (no scenario comes near it)."""
 
 
+_YAML_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge"))
+"""The YAML types a scenario may hold; ``!!binary``, ``!!set``, ``!!omap``… are refused."""
+
+
 class _AliasError(Exception):
     """An alias makes the data infinite or explosively large."""
 
@@ -78,14 +88,34 @@ class _Index:
 
     marks: dict[KeyPath, Mark] = field(default_factory=dict)
     duplicates: list[Problem] = field(default_factory=list)
-    """Repeated keys, located at the repetition (the file name is filled in later)."""
+    """Repeated keys (located at the repetition), refused tags and control characters; the
+    file name is filled in later."""
     values: dict[tuple[int, int], KeyPath] = field(default_factory=dict)
     """0-based (line, column) of each value node → its key path, to locate constructor errors."""
     visited: int = 0
     active: set[int] = field(default_factory=set)
     """Nodes on the path being walked: meeting one again means an alias contains itself."""
 
+    def check(self, node: yaml.Node, path: KeyPath) -> None:
+        """Refuse tags beyond text, numbers, dates, lists and mappings, and control characters.
+
+        Why: ``!!binary`` would pass as text, and a terminal obeys control characters.
+        """
+        tag = str(node.tag)
+        where = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if tag.startswith(_YAML_TAG) and tag[len(_YAML_TAG) :] not in _PLAIN_TAGS:
+            message = (
+                f"the tag !!{tag[len(_YAML_TAG) :]} is not allowed; write plain text or numbers"
+            )
+            self.duplicates.append(Problem("", *where, printable(dotted(path)), message))
+        elif isinstance(node, yaml.ScalarNode) and tag == _YAML_TAG + "str":
+            found = control_characters(node.value)
+            if found:
+                message = f"the text holds the control character {found}; remove it"
+                self.duplicates.append(Problem("", *where, printable(dotted(path)), message))
+
     def walk(self, node: yaml.Node, path: KeyPath) -> None:
+        self.check(node, path)
         if id(node) in self.active:
             raise _AliasError(node, "an alias refers to a node that contains it")
         self.visited += 1
@@ -106,6 +136,7 @@ class _Index:
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
             child = (*path, name)
+            self.check(key, child)
             line = key.start_mark.line + 1
             if name in seen:
                 message = f"duplicate key {name!r} (first given on line {seen[name]})"
@@ -215,6 +246,8 @@ def _parse(
         if node is None:
             raise ScenarioError.single(file, "the file is empty; a scenario is a YAML mapping")
         index.walk(node, ())
+        if index.duplicates:
+            raise ScenarioError(replace(problem, file=file) for problem in index.duplicates)
         data = loader.construct_document(node)
     except yaml.YAMLError as error:
         if kind is _FastLoader:
@@ -228,23 +261,21 @@ def _parse(
     finally:
         if loader is not None:
             loader.dispose()
-    document = YamlDocument(file, source_path or Path(file), data, index.marks)
-    if index.duplicates:
-        raise ScenarioError(replace(problem, file=file) for problem in index.duplicates)
-    return document
+    return YamlDocument(file, source_path or Path(file), data, index.marks)
 
 
 def read_yaml(path: Path, shown_as: str | None = None) -> YamlDocument:
     """Read and parse the YAML file at *path*.
 
     Raises:
-        ScenarioError: when the file cannot be read, is not UTF-8, or is not valid YAML.
+        ScenarioError: when the file is not a regular file of at most :data:`MAX_SCENARIO_BYTES`,
+            cannot be read, is not UTF-8, or is not valid YAML.
     """
     file = shown_as if shown_as is not None else str(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise ScenarioError.single(file, f"cannot read the file: {error.strerror}") from None
+        raw = read_input(path, MAX_SCENARIO_BYTES)
+    except InputFileError as error:
+        raise ScenarioError.single(file, error.reason) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

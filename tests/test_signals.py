@@ -1,0 +1,88 @@
+"""SIGTERM and SIGHUP end a command like Ctrl-C: workers stopped, temporary files removed.
+
+Real signals to real processes. Before the fix, SIGTERM to ``negsim run --workers 2`` killed the
+parent and left both workers alive indefinitely, and a SIGTERM during the report write left the
+temporary file behind.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from processes import TIMEOUT, alive, children, copy_tiny, leftovers, start, wait_until
+
+RUNS = "200000"
+"""Far more runs than the test waits for: the signal always arrives mid-simulation."""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    copy_tiny(tmp_path)
+    return tmp_path
+
+
+def _workers_started(folder: Path) -> tuple[subprocess.Popen[str], list[int]]:
+    process = start("run", "tiny.yaml", "--runs", RUNS, "--workers", "2", cwd=folder)
+    assert wait_until(lambda: len(children(process.pid)) >= 2), "the workers never started"
+    return process, children(process.pid)
+
+
+@pytest.mark.parametrize(("number", "status"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_termination_signal_stops_the_workers_and_removes_the_reserved_report(
+    folder: Path, number: signal.Signals, status: int
+) -> None:
+    process, workers = _workers_started(folder)
+    process.send_signal(number)
+    assert process.wait(timeout=TIMEOUT) == status
+    assert wait_until(lambda: not any(alive(w) for w in workers), 10), "orphaned workers"
+    assert leftovers(folder) == []
+    assert not (folder / "reports" / "tiny.html").exists()
+    assert "Traceback" not in process.communicate()[1]
+
+
+def test_workers_die_with_their_parent_even_when_it_is_killed_outright(folder: Path) -> None:
+    process, workers = _workers_started(folder)
+    process.kill()
+    process.wait(timeout=TIMEOUT)
+    assert wait_until(lambda: not any(alive(w) for w in workers), 10), "orphaned workers"
+
+
+SCRIPT = """
+import sys, time
+from pathlib import Path
+from sim.cli.signals import terminate_like_interrupt
+from sim.files import HTML, Staging, plan_output
+
+with terminate_like_interrupt():
+    target = plan_output(Path("r.html"), option="--output", kind=HTML, default=Path("r.html"),
+                         force=False)
+    with Staging([target]) as staging:
+        staging.write(target, "<!DOCTYPE html>" + "x" * 100_000)
+        print("writing", flush=True)
+        time.sleep(600)
+        staging.install()
+"""
+
+
+def test_sigterm_while_the_report_is_being_written_leaves_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(SCRIPT)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == "writing\n"
+    assert len(leftovers(tmp_path)) == 1  # the half-written report, in its temporary file
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=TIMEOUT) == 143
+    assert leftovers(tmp_path) == []
+    assert not (tmp_path / "r.html").exists()
