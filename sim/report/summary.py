@@ -12,11 +12,11 @@ import numpy as np
 import numpy.typing as npt
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from sim.analysis.results import Results, wilson_interval
+from sim.report.fitting import fits, longest_word
 
 NO_VALUE = "—"
 BASELINES = ("median", "mean", "expected_utility")
@@ -98,10 +98,6 @@ def _issue_row(results: Results, issue: int) -> list[str | Text]:
     ]
 
 
-def _longest_word(texts: list[str]) -> int:
-    return max((len(w) for text in texts for w in text.split()), default=1)
-
-
 def _issue_table(results: Results, columns: tuple[int, ...] = (0, 1, 2, 3, 4, 5)) -> Table:
     """The issue table with only the given *columns* (0 is the issue's name)."""
     heads = [
@@ -124,21 +120,12 @@ def _issue_table(results: Results, columns: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
     return table
 
 
-def _fits(table: Table, width: int, least: int) -> bool:
-    """True when *table* fits *width* with its wrapping columns *least* characters wide."""
-    for column in table.columns:
-        if not column.no_wrap:
-            column.max_width = least
-    console = Console(width=10_000, color_system=None, legacy_windows=False)
-    return Measurement.get(console, console.options, table).maximum <= width
-
-
 def issue_tables(results: Results, width: int) -> list[Table]:
     """One issue table when it fits *width* without splitting a word, else two narrower ones."""
     s = results.scenario
     words = [i.name for i in s.issues] + [w.label for i in s.issues for w in i.waypoints]
-    least = max(_longest_word(words), 12)
-    if _fits(_issue_table(results), width, least):
+    least = max(longest_word(*words), 12)
+    if fits(_issue_table(results), width, least):
         return [_issue_table(results)]
     return [_issue_table(results, (0, 1, 2)), _issue_table(results, (0, 3, 4, 5))]
 
