@@ -370,8 +370,8 @@ def test_play_reads_moves_from_stdin_and_echoes_them(workdir: Path) -> None:
 
 def test_play_shows_the_offer_the_red_line_and_the_model_choice(workdir: Path) -> None:
     # Decision 1 is the ladder review on the decision clock (day 7), before the first meeting.
-    typed = "hold\nnone\nrest\n"
-    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input=typed)
+    args = ["play", "tiny.yaml", "--as", "south"]
+    result = runner.invoke(app, args, input="hold\nnone\nrest\n", env={"COLUMNS": "200"})
     assert "before the first meeting" in result.output.split("Decision 2 ·", 1)[0]
     first = result.output.split("Decision 3 ·", 1)[1].split("move>", 1)[0]
     assert "scale: 0 No toll · 50 Toll on half the trade · 100 Toll on all river trade" in first
