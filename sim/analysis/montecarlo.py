@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import numpy as np
 
@@ -126,6 +127,7 @@ def simulate(
     executor: Executor | None = None,
     chunk_size: int | None = None,
     export: TextIO | None = None,
+    parquet: BinaryIO | None = None,
     keep_runs: bool = False,
 ) -> Results:
     """Run *scenario* *runs* times and aggregate the outcome distribution.
@@ -146,6 +148,9 @@ def simulate(
             depend on it.
         export: a text stream to write the per-run table to as CSV, chunk by chunk, while the
             runs finish (what ``Results.to_csv`` would return).
+        parquet: a binary stream to write the per-run table to as Parquet, a row group at a
+            time while the runs finish (what ``sim.analysis.export.parquet_bytes`` would
+            return; needs pyarrow, checked before the first run).
         keep_runs: also keep every run's row in ``Results.table`` (memory grows with runs).
     """
     if not 1 <= runs <= MAX_RUNS:
@@ -171,11 +176,19 @@ def simulate(
     size = chunk_size or default_chunk_size(runs, workers)
     tasks = [Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _ranges(runs, size)]
     done = 0
-    with results_in_order(run_chunk, tasks, workers, executor) as parts:
+    with ExitStack() as stack:
+        table = None
+        if parquet is not None:
+            from sim.analysis.export import RunParquet  # pyarrow: only for Parquet
+
+            table = stack.enter_context(RunParquet(scenario, *names, parquet))
+        parts = stack.enter_context(results_in_order(run_chunk, tasks, workers, executor))
         for task, part in zip(tasks, parts, strict=True):
             tally.add(part)
             if csv is not None:
                 csv.write(task.start, part)
+            if table is not None:
+                table.write(task.start, part)
             if keep_runs:
                 kept.append(part)
             done += task.stop - task.start
