@@ -25,6 +25,8 @@ from sim.vocabulary import FORM_NAMES
 
 runner = CliRunner()
 GOLDEN = Path(__file__).resolve().parent / "testdata" / "test_explain"
+WIDE = {"COLUMNS": "200"}
+"""A terminal wide enough that no entry wraps, for tests that read one entry per line."""
 
 
 def _satisfied(ids: tuple[str, ...], flags: npt.NDArray[np.bool_]) -> list[str]:
@@ -63,7 +65,8 @@ def test_explain_run_cli_prints_the_same_outcomes_and_peak_as_simulate(
     results = simulate(scenario, runs=6, seed=2, workers=1, keep_runs=True)
     rungs = [r.id for r in scenario.escalation.ladder] if scenario.escalation else []
     for k in range(6):
-        result = runner.invoke(app, ["explain", str(flagship_path), "--run", str(k), "--seed", "2"])
+        args = ["explain", str(flagship_path), "--run", str(k), "--seed", "2"]
+        result = runner.invoke(app, args, env=WIDE)
         assert result.exit_code == 0, result.output
         satisfied = [
             o for o, hit in zip(results.outcome_ids, results.table.outcomes[k], strict=True) if hit
@@ -91,7 +94,7 @@ def test_the_cli_timeline_mentions_every_agreement_and_escalation_step(
     scenario = load_scenario(flagship_path)
     story = _story_with_agreement_and_escalation(scenario, seed=0)
     args = ["explain", str(flagship_path), "--run", str(story.run_index)]
-    output = runner.invoke(app, args).output
+    output = runner.invoke(app, args, env=WIDE).output
     for g in story.record.agreements:
         if g is not None:
             issue = scenario.issues[g.issue].id
@@ -137,7 +140,7 @@ def test_the_outcome_count_is_the_one_simulate_reports(tiny_path: Path) -> None:
 
 def test_explain_outcome_prints_a_ranked_table_and_reads_the_top_driver(tiny_path: Path) -> None:
     args = ["explain", str(tiny_path), "--outcome", "toll-deal", "--runs", "200", "--top", "5"]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, args, env=WIDE)
     assert result.exit_code == 0, result.output
     _, drivers = explain_outcome(load_scenario(tiny_path), "toll-deal", runs=200, top=5)
     assert "runs with “Toll agreed” (toll-deal)" in result.output
@@ -146,7 +149,8 @@ def test_explain_outcome_prints_a_ranked_table_and_reads_the_top_driver(tiny_pat
             line.split()[:1] == [str(rank)] and driver.feature in line
             for line in result.output.splitlines()
         )
-    *_, reading, hint = result.output.rstrip().splitlines()
+    before, hint = " ".join(result.output.split()).rsplit(" e.g. runs ", 1)
+    reading, hint = before.rsplit(". ", 1)[-1], "e.g. runs " + hint
     assert drivers[0].feature in reading
     first = drivers[0].examples[0]
     assert hint.startswith(f"e.g. runs {first}, ") and f"--run {first} --seed 0" in hint

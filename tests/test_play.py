@@ -367,7 +367,8 @@ def test_play_reads_moves_from_stdin_and_echoes_them(workdir: Path) -> None:
 
 
 def test_play_shows_the_offer_the_red_line_and_the_model_choice(workdir: Path) -> None:
-    result = runner.invoke(app, ["play", "tiny.yaml", "--as", "south"], input="none\nrest\n")
+    args = ["play", "tiny.yaml", "--as", "south"]
+    result = runner.invoke(app, args, input="none\nrest\n", env={"COLUMNS": "200"})
     first = result.output.split("Decision 2 ·", 1)[1].split("move>", 1)[0]
     assert "scale: 0 No toll · 50 Toll on half the trade · 100 Toll on all river trade" in first
     assert "on the table: north" in first and "south (you)" in first

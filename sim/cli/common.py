@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from sim.errors import NegsimError
 from sim.vocabulary import MAX_RUNS, MAX_WORKERS, printable
@@ -80,18 +82,46 @@ ChunkSize = Annotated[
 ]
 
 
+PIPE_WIDTH = 80
+"""Width of the output when stdout is not a terminal and ``COLUMNS`` is not set."""
+
+
 def console() -> Console:
     """Console on stdout; plain text when stdout is not a terminal.
 
-    Markup is off: scenario text (titles, names) is printed as written, never read as styles or
-    links.
+    Everything printed wraps at the console's width: the terminal's, else ``COLUMNS``, else
+    :data:`PIPE_WIDTH` (rich would take the width of whichever standard stream is a terminal, so
+    a transcript would depend on the terminal it was made in). Markup is off: scenario text
+    (titles, names) is printed as written, never read as styles or links.
     """
-    return Console(highlight=False, soft_wrap=False, markup=False)
+    return _sized(Console(highlight=False, soft_wrap=False, markup=False))
 
 
 def error_console() -> Console:
-    """Console on stderr for errors and progress."""
-    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+    """Console on stderr for errors and progress (sized as :func:`console`)."""
+    return _sized(Console(stderr=True, highlight=False, soft_wrap=True, markup=False))
+
+
+def hang(out: Console, text: Text, indent: int = 0, mark: Text | None = None) -> None:
+    """Print *text* wrapped at the console's width, every line *indent* spaces in.
+
+    With a *mark* (an entry's bullet), the mark starts the first line and the wrapped lines hang
+    past it. No line carries trailing spaces, as a table cell's would.
+    """
+    lead = mark.cell_len + 1 if mark is not None else 0
+    lines = text.wrap(out, max(out.width - indent - lead, 1))
+    for number, line in enumerate(lines):
+        line.rstrip()
+        head = Text(" " * indent)
+        if mark is not None:
+            head += mark + " " if number == 0 else Text(" " * lead)
+        out.print(head + line, soft_wrap=True)
+
+
+def _sized(out: Console) -> Console:
+    if not out.is_terminal and not os.environ.get("COLUMNS", "").strip().isdigit():
+        out.width = PIPE_WIDTH
+    return out
 
 
 def run_progress() -> Progress:

@@ -117,7 +117,5 @@ def compare(
                 }
             )
         else:
-            people.file.write(
-                format_comparison(comparison, people.width if people.is_terminal else 100)
-            )
+            people.file.write(format_comparison(comparison, people.width))
         people.print(f"report: {report.shown}", markup=False)

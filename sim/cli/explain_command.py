@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,18 +25,18 @@ from sim.cli.common import (
     ScenarioFile,
     Seed,
     console,
+    hang,
     print_json,
     run_progress,
     user_errors_exit_2,
 )
 from sim.engine.reachability import structural_zeros
 from sim.errors import NegsimError
+from sim.report.fitting import column_groups, fits, longest_word
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
 from sim.vocabulary import FORM_NAMES
 
-PIPE_WIDTH = 120
-"""Width of tables when stdout is not a terminal (timeline entries are never wrapped there)."""
 MARKS = {
     EntryKind.PROPOSAL: ("·", ""),
     EntryKind.AGREEMENT: ("✔", "bold green"),
@@ -111,22 +112,26 @@ def _timeline(scenario: Scenario, story: RunStory) -> list[Line]:
     return parts
 
 
-def _parameters(scenario: Scenario, story: RunStory) -> list[RenderableType]:
+def _parameters(scenario: Scenario, story: RunStory, width: int) -> list[RenderableType]:
     p = story.parameters
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("actor")
-    for issue in scenario.issues:
-        table.add_column(issue.id, justify="right")
-    for a, actor in enumerate(scenario.actors):
-        cells = [
-            f"{p.position[a, k]:.1f} · {p.salience[a, k]:.2f}" for k in range(p.position.shape[1])
-        ]
-        table.add_row(actor.id, *cells)
+
+    def table(columns: Sequence[int]) -> Table:
+        """Column 0: the actor; column k + 1: issue k."""
+        built = Table(box=box.SIMPLE_HEAD)
+        built.add_column("actor", no_wrap=True)
+        for c in columns[1:]:
+            built.add_column(scenario.issues[c - 1].id, justify="right", no_wrap=True)
+        for a, actor in enumerate(scenario.actors):
+            cells = [f"{p.position[a, c - 1]:.1f} · {p.salience[a, c - 1]:.2f}" for c in columns]
+            built.add_row(actor.id, *cells[1:])
+        return built
+
+    tables = [table(g) for g in column_groups(table, len(scenario.issues) + 1, width)]
     options = scenario.escalation.options if scenario.escalation else ()
     beliefs = [
         f"{o.actor} {b:.2f} (stated {o.prevail:g})" for o, b in zip(options, p.prevail, strict=True)
     ]
-    parts: list[RenderableType] = [Text("This run's sampled ideal positions · saliences:"), table]
+    parts: list[RenderableType] = [Text("This run's sampled ideal positions · saliences:"), *tables]
     if beliefs:
         parts.append(Text(f"beliefs of prevailing by force: {'; '.join(beliefs)}"))
     return [*parts, Text(LEGEND, style="dim")]
@@ -157,25 +162,56 @@ def _footer(scenario: Scenario, story: RunStory) -> list[RenderableType]:
 
 
 def _print_story(out: Console, scenario: Scenario, story: RunStory) -> None:
-    """Print the story: hanging indents on a terminal, one unwrapped line per entry otherwise."""
+    """Print the story at the console's width, each entry's text hanging past its mark."""
     title = f"{scenario.id}, run {story.run_index} (seed {story.seed}): {scenario.scenario.title}"
     lines: list[Line] = [(0, Text(title, style="bold"))]
-    lines += [(0, part) for part in _parameters(scenario, story)]
+    lines += [(0, part) for part in _parameters(scenario, story, out.width)]
     lines += _timeline(scenario, story)
     lines += [(0, part) for part in _footer(scenario, story)]
     for indent, part in lines:
-        if isinstance(part, _Entry) and out.is_terminal:
-            grid = Table.grid(padding=(0, 1, 0, 0))
-            grid.add_column(no_wrap=True)
-            grid.add_column()
-            grid.add_row(Text(part.mark, style=part.text.style), part.text)
-            out.print(Padding(grid, (0, 0, 0, indent)))
-        elif isinstance(part, _Entry):
-            out.print(Text(f"{' ' * indent}{part.mark} ") + part.text, soft_wrap=True)
-        elif isinstance(part, Text) and not out.is_terminal:
-            out.print(Text(" " * indent) + part, soft_wrap=True)
+        if isinstance(part, _Entry):
+            hang(out, part.text, indent, Text(part.mark, style=part.text.style))
+        elif isinstance(part, Text):
+            hang(out, part, indent)
         else:
-            out.print(Padding(part, (0, 0, 0, indent)) if indent else part)
+            out.print(Padding(part, (0, 0, 0, indent), expand=False) if indent else part)
+
+
+DRIVERS_NOTE = (
+    "* the 95 % interval of the difference excludes zero. Shares: Newcombe's interval; means: "
+    "Welch's. Ranked by the difference over the input's spread. Only the runs' inputs are "
+    "compared (causes, not consequences), never one the outcome's own condition names; a "
+    "shock's day counts only in runs where it was drawn to fire."
+)
+
+
+def _drivers_table(drivers: list[Driver], stacked: bool) -> Table:
+    """The ranked drivers: one column per number, or (*stacked*) the numbers under the name."""
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("#", justify="right", no_wrap=True)
+    if stacked:
+        table.add_column("feature: with · without · difference (95 % interval) · e.g. runs")
+    else:
+        table.add_column("feature")
+        for name in ("with", "without", "difference", "95 % interval", "", "e.g. runs"):
+            table.add_column(name, justify="right", no_wrap=True)
+    for rank, d in enumerate(drivers, 1):
+        points = " pts" if d.kind == "share" else ""
+        cells = [
+            driver_number(d, d.with_outcome),
+            driver_number(d, d.without_outcome),
+            driver_number(d, d.difference, signed=True) + points,
+            f"{driver_number(d, d.low, True)} to {driver_number(d, d.high, True)}",
+            "*" if d.excludes_zero else "",
+            ", ".join(str(r) for r in d.examples),
+        ]
+        if stacked:
+            with_, without, difference, interval, mark, examples = cells
+            numbers = f"{with_} · {without} · {difference} ({interval}){mark and ' ' + mark}"
+            table.add_row(str(rank), Text(f"{d.feature}\n  {numbers} · e.g. runs {examples}"))
+        else:
+            table.add_row(str(rank), Text(d.feature), *cells)
+    return table
 
 
 def _print_drivers(
@@ -196,36 +232,17 @@ def _print_drivers(
             "compare. Try more runs or another seed."
         )
         return
-    table = Table(
-        title=f"What separates the {count} of {runs} runs with “{label}” ({outcome}) from the "
-        f"others (seed {seed})",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        caption="* the 95 % interval of the difference excludes zero. Shares: Newcombe's "
-        "interval; means: Welch's. Ranked by the difference over the input's spread. Only the "
-        "runs' inputs are compared (causes, not consequences), never one the outcome's own "
-        "condition names; a shock's day counts only in runs where it was drawn to fire.",
-        caption_justify="left",
+    title = (
+        f"What separates the {count} of {runs} runs with “{label}” ({outcome}) from the "
+        f"others (seed {seed})"
     )
-    table.add_column("#", justify="right")
-    table.add_column("feature")
-    for name in ("with", "without", "difference", "95 % interval"):
-        table.add_column(name, justify="right")
-    table.add_column("")
-    table.add_column("e.g. runs", justify="right")
-    for rank, d in enumerate(drivers, 1):
-        table.add_row(
-            str(rank),
-            Text(d.feature),
-            driver_number(d, d.with_outcome),
-            driver_number(d, d.without_outcome),
-            driver_number(d, d.difference, signed=True) + (" pts" if d.kind == "share" else ""),
-            f"{driver_number(d, d.low, True)} to {driver_number(d, d.high, True)}",
-            "*" if d.excludes_zero else "",
-            ", ".join(str(r) for r in d.examples),
-        )
+    least = longest_word(*(d.feature for d in drivers))
+    stacked = not fits(_drivers_table(drivers, stacked=False), out.width, least)
+    table = _drivers_table(drivers, stacked)
+    out.print(Text(title))
     out.print(table)
-    out.print(Text(driver_reading(drivers[0], label, runs)), soft_wrap=not out.is_terminal)
+    out.print(Text(DRIVERS_NOTE))
+    out.print(Text(driver_reading(drivers[0], label, runs)))
     first = drivers[0]
     if first.examples:
         runs_text = ", ".join(str(r) for r in first.examples)
@@ -233,8 +250,7 @@ def _print_drivers(
             Text(
                 f"e.g. runs {runs_text} — try `negsim explain {path} "
                 f"--run {first.examples[0]} --seed {seed}`"
-            ),
-            soft_wrap=not out.is_terminal,
+            )
         )
 
 
@@ -330,8 +346,6 @@ def explain(
         loaded = load_scenario(scenario)
         stamp = Stamp.of((loaded,), seed, runs).to_dict()
         out = console()
-        if not out.is_terminal:
-            out.width = PIPE_WIDTH
         if run is not None:
             story = explain_run(loaded, run, seed)
             if json:

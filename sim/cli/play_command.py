@@ -40,8 +40,6 @@ from sim.inputs import InputFileError, read_input, read_stream
 from sim.scenario.loader import load_scenario
 from sim.vocabulary import FORM_NAMES, printable
 
-PIPE_WIDTH = 120
-"""Width of the output when stdout is not a terminal, so transcripts are stable."""
 PROMPT = "move> "
 MOVES = (
     "Moves: ask TARGET ISSUE X (your proposals; several joined by ;) · none · accept · refuse · "
@@ -293,8 +291,6 @@ def play(
             with contextlib.suppress(ImportError):
                 importlib.import_module("readline")  # line editing and history at the prompt
         out = console()
-        if not out.is_terminal:
-            out.width, out.soft_wrap = PIPE_WIDTH, True
         _briefing(out, game)
         try:
             result = play_game(game, _asker(out, game, source))

@@ -16,6 +16,7 @@ from sim.analysis.story import KIND_WHY, waypoint_label
 from sim.classroom.asks import ASK_HELP, asks_text
 from sim.classroom.moves import HELP, accept_position, answer_text
 from sim.classroom.play import Game, Question
+from sim.cli.common import hang
 from sim.engine.policy import DemandView, EscalationView, ProposalView
 from sim.engine.venue_round import concession
 from sim.scenario.format import Issue, Scenario
@@ -56,12 +57,8 @@ def red_line_text(game: Game, issue: int) -> str:
 
 
 def say(out: Console, text: str | Text, indent: int = 0, style: str = "") -> None:
-    """Print a line; on a terminal its wrapped lines keep the indent, in a pipe it never wraps."""
-    line = text if isinstance(text, Text) else Text(text, style=style)
-    if out.is_terminal and indent:
-        out.print(Padding(line, (0, 0, 0, indent)))
-    else:
-        out.print(Text(" " * indent) + line)
+    """Print a line, wrapped at the console's width; its wrapped lines keep the indent."""
+    hang(out, text if isinstance(text, Text) else Text(text, style=style), indent)
 
 
 def _proposal(out: Console, game: Game, view: ProposalView) -> None:
@@ -130,7 +127,7 @@ def _escalation(out: Console, game: Game, view: EscalationView) -> None:
     table.add_column("model's probability", justify="right")
     for move, meaning, worth, probability in rows:
         table.add_row(move, meaning, f"{worth:+.3f}", f"{probability:.2f}")
-    out.print(Padding(table, (0, 0, 0, 2)))
+    out.print(Padding(table, (0, 0, 0, 2), expand=False))
     say(
         out,
         f"talks are worth {view.talks:+.3f} to you after your opponents moved "

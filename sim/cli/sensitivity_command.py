@@ -44,7 +44,10 @@ def sensitivity_command(
     ] = False,
     output: Annotated[
         Path | None,
-        typer.Option(help="HTML report path (default: reports/<id>-sensitivity-<method>.html)."),
+        typer.Option(
+            help="HTML report path (default: in reports/, named after the scenario id and the "
+            "method)."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing report.")] = False,
 ) -> None:
@@ -72,9 +75,7 @@ def sensitivity_command(
             sys.stderr.write(f"report: {report}\n")
             return
         out = console()
-        sys.stdout.write(
-            format_sensitivity(result, max(100, out.width) if out.is_terminal else 100)
-        )
+        sys.stdout.write(format_sensitivity(result, out.width))
         out.print(f"report: {report}")
 
 

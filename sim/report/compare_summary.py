@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.measure import Measurement
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from sim.analysis.comparison import Comparison, Difference, Transitions
+from sim.report.fitting import fits, longest_word
 from sim.report.summary import plain_text
 
 LABEL_WIDTH = 20
@@ -62,11 +62,6 @@ def letter(index: int) -> str:
     """Short name of scenario *index* in narrow tables: A, B, … Z, then A2, B2 and so on."""
     letters = string.ascii_uppercase
     return letters[index % 26] + (str(index // 26 + 1) if index >= 26 else "")
-
-
-def longest_word(*texts: str) -> int:
-    """Length of the longest word among *texts*: the narrowest a column may get."""
-    return max((len(word) for text in texts for word in text.split()), default=1)
 
 
 def share_cell(comparison: Comparison, outcome: str, index: int, layout: Layout) -> Text:
@@ -124,7 +119,7 @@ def _wrapping_column(
 
     Why no ``min_width`` when rendering: rich applies it after shrinking the other columns, so
     a table can end up wider than the console. Rich never wraps a column below its longest word
-    while the table fits, which :func:`_fits` checks.
+    while the table fits, which :func:`~sim.report.fitting.fits` checks.
     """
     table.add_column(heading, max_width=least if capped else None, **kw)
 
@@ -228,27 +223,17 @@ def _transitions(comparison: Comparison, width: int, layout: Layout) -> list[Ren
         )
         if moves.moved == 0:
             continue
-        if _fits(_transition_table(comparison, index, layout, capped=True), width):
+        if fits(_transition_table(comparison, index, layout, capped=True), width):
             parts.append(_transition_table(comparison, index, layout))
         else:
             parts += _move_lines(comparison, index, moves)
     return parts
 
 
-def _fits(capped: Table, width: int) -> bool:
-    """True when a table fits *width*, measured with its wrapping columns at their narrowest.
-
-    Why: columns that wrap (labels) are capped at their longest word, the others (values) are
-    measured whole, so a table that fits never has a word split or a value cut.
-    """
-    console = Console(width=10_000, color_system=None, legacy_windows=False)
-    return Measurement.get(console, console.options, capped).maximum <= width
-
-
 def choose_layout(build: Callable[[Layout], Table], width: int) -> Layout:
-    """The first of :data:`LAYOUTS` whose capped table (see :func:`_fits`) fits *width*."""
+    """The first of :data:`LAYOUTS` whose capped table fits *width* (see :func:`fits`)."""
     for layout in LAYOUTS:
-        if _fits(build(layout), width):
+        if fits(build(layout), width):
             return layout
     return NARROWEST
 

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.analysis.sensitivity import NOTE, Sensitivity
+from sim.report.fitting import fits, longest_word
 from sim.report.summary import plain_text
 
 
@@ -15,17 +16,25 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f} %"
 
 
-def _index_table(s: Sensitivity) -> Table:
+COLUMNS = {
+    "morris": ("μ*", "95 % interval", "σ"),
+    "sobol": ("S1 (95 % interval)", "ST (95 % interval)"),
+    "oat": ("low → share", "high → share", "swing"),
+}
+"""The index columns of each method."""
+
+
+def _index_table(s: Sensitivity, stacked: bool = False) -> Table:
+    """One row per input, most influential first; *stacked*: its numbers on a line below it."""
     i = s.indices[s.outcome]
     table = Table(box=boxes.SIMPLE_HEAD)
-    table.add_column("input")
-    columns = {
-        "morris": ("μ*", "95 % interval", "σ"),
-        "sobol": ("S1 (95 % interval)", "ST (95 % interval)"),
-        "oat": ("low → share", "high → share", "swing"),
-    }[s.method]
-    for name in columns:
-        table.add_column(name, justify="right")
+    columns = COLUMNS[s.method]
+    if stacked:
+        table.add_column(f"input: {' · '.join(columns)}")
+    else:
+        table.add_column("input")
+        for name in columns:
+            table.add_column(name, justify="right", no_wrap=True)
     for j in s.ranking():
         f = s.factors[j]
         if s.method == "morris":
@@ -45,12 +54,21 @@ def _index_table(s: Sensitivity) -> Table:
                 f"{f.high:g} → {_pct(float(i['high'][j]))}",
                 f"{100 * float(i['swing'][j]):.1f} pp",
             ]
-        table.add_row(Text(f.name), *cells)
+        if stacked:
+            table.add_row(Text(f"{f.name}\n  {' · '.join(cells)}"))
+        else:
+            table.add_row(Text(f.name), *cells)
     return table
 
 
-def sensitivity_renderables(s: Sensitivity) -> Group:
-    """The summary as rich renderables."""
+def index_table(s: Sensitivity, width: int) -> Table:
+    """The index table, stacked when its columns would not fit *width* without cutting a name."""
+    least = longest_word(*(f.name for f in s.factors))
+    return _index_table(s, stacked=not fits(_index_table(s), width, least))
+
+
+def sensitivity_renderables(s: Sensitivity, width: int = 100) -> Group:
+    """The summary as rich renderables, its table laid out for *width* columns."""
     label = s.labels.get(s.outcome, s.outcome)
     spread = s.spread(s.outcome)
     parts: list[Text | Table] = [
@@ -60,7 +78,7 @@ def sensitivity_renderables(s: Sensitivity) -> Group:
             f"point), seed {s.seed}"
         ),
         Text(f"\nInfluence on “{label}” ({s.outcome}), most influential first. {NOTE[s.method]}"),
-        _index_table(s),
+        index_table(s, width),
         Text(
             f"Spread due to input uncertainty: across the design the share of “{label}” ranges "
             f"{_pct(spread['min'])} – {_pct(spread['max'])} (10–90 %: {_pct(spread['p10'])} – "
@@ -82,4 +100,4 @@ def sensitivity_renderables(s: Sensitivity) -> Group:
 
 def format_sensitivity(s: Sensitivity, width: int = 100) -> str:
     """The summary as plain text, byte-stable for a given *width*."""
-    return plain_text(sensitivity_renderables(s), width)
+    return plain_text(sensitivity_renderables(s, width), width)

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.analysis.results import Results, wilson_interval
+from sim.report.fitting import fits, longest_word
 
 NO_VALUE = "—"
 BASELINES = ("median", "mean", "expected_utility")
@@ -97,20 +98,39 @@ def _issue_row(results: Results, issue: int) -> list[str | Text]:
     ]
 
 
-def _issue_table(results: Results) -> Table:
+def _issue_table(results: Results, columns: tuple[int, ...] = (0, 1, 2, 3, 4, 5)) -> Table:
+    """The issue table with only the given *columns* (0 is the issue's name)."""
+    heads = [
+        "issue",
+        "median/mean/EU",
+        "agreed",
+        "position (10–90 %)",
+        "nearest waypoint",
+        "v/w/b %",
+    ]
+    wrapping = {0, 4}
     table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("issue", min_width=19, ratio=3)
-    table.add_column("median/mean/EU", justify="right", no_wrap=True)
-    table.add_column("agreed", justify="right", no_wrap=True)
-    table.add_column("position (10–90 %)", justify="right", no_wrap=True)
-    table.add_column("nearest waypoint", min_width=15, ratio=4)
-    table.add_column("v/w/b %", justify="right", no_wrap=True)
+    for c in columns:
+        table.add_column(
+            heads[c], justify="left" if c in wrapping else "right", no_wrap=c not in wrapping
+        )
     for k in range(len(results.scenario.issues)):
-        table.add_row(*_issue_row(results, k))
+        row = _issue_row(results, k)
+        table.add_row(*(row[c] for c in columns))
     return table
 
 
-def summary_renderables(results: Results) -> Group:
+def issue_tables(results: Results, width: int) -> list[Table]:
+    """One issue table when it fits *width* without splitting a word, else two narrower ones."""
+    s = results.scenario
+    words = [i.name for i in s.issues] + [w.label for i in s.issues for w in i.waypoints]
+    least = max(longest_word(*words), 12)
+    if fits(_issue_table(results), width, least):
+        return [_issue_table(results)]
+    return [_issue_table(results, (0, 1, 2)), _issue_table(results, (0, 3, 4, 5))]
+
+
+def summary_renderables(results: Results, width: int = 100) -> Group:
     """The summary as rich renderables: a header line and three tables (for the CLI's console)."""
     s = results.scenario
     header = Text(f"{s.id}: {s.scenario.title} — {results.runs} runs, seed {results.seed}")
@@ -139,13 +159,13 @@ def summary_renderables(results: Results) -> Group:
             "beside the runs that reached an agreement: their share, mean position with the "
             "10–90 % range, the waypoint nearest the mean, and the forms (verbal/written/binding)."
         ),
-        _issue_table(results),
+        *issue_tables(results, width),
     )
 
 
 def format_table(results: Results, width: int = 100) -> str:
     """The summary as plain text, byte-stable for a given *width*."""
-    return plain_text(summary_renderables(results), width)
+    return plain_text(summary_renderables(results, width), width)
 
 
 def plain_text(renderable: RenderableType, width: int) -> str:
