@@ -11,6 +11,7 @@ and a page is read or acted on once its event stream confirms that it shows the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -72,15 +73,19 @@ def visit(page: Page, url: str) -> None:
 def fresh(page: Page) -> None:
     """Reload *page* and wait until it shows the latest state.
 
-    The page's own live update may reload it at the same moment, which interrupts this reload:
-    then the page's reload brings the latest state instead.
+    The page's own live update may reload it at the same moment, which breaks this reload off
+    (Playwright says "interrupted", "aborted" or "not attached to an active page"): then reload
+    again once that navigation has loaded.
     """
     from playwright.sync_api import Error
 
-    try:
-        page.reload(wait_until="load")
-    except Error as error:
-        assert "interrupted" in str(error) or "ERR_ABORTED" in str(error), error
+    for _ in range(5):
+        try:
+            page.reload(wait_until="load")
+            break
+        except Error:
+            with contextlib.suppress(Error):
+                page.wait_for_load_state("load")
     settled(page)
 
 
