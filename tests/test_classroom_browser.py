@@ -172,6 +172,14 @@ def test_two_students_play_a_group_to_the_end_and_the_debrief_marks_it(
     shoot(north, "seat-proposals")
     south = take_seat(new_page, server, 1, "south", "Bob")
     assert north.url != south.url
+    # the decision clock asks south's ladder review first (day 7, before the first meeting)
+    assert status(south).startswith("Your move")
+    assert "before the first meeting" in status(north)
+    decide(south, own=True)
+    north.wait_for_function(
+        "() => { const s = document.querySelector('body[data-live=current] #status');"
+        " return s !== null && s.innerText.startsWith('Your move'); }"
+    )
     # live update: south's page follows the group without a reload once north moves
     assert status(north).startswith("Your move")
     assert "Waiting for north" in status(south)

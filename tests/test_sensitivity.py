@@ -28,9 +28,11 @@ def _toy_data() -> dict[str, Any]:
         {"id": "threat", "label": "Threat", "condition": {"escalation": {"min": "threats"}}}
     )
     data["shocks"][0]["probability"] = 0.0
-    # Reviews only after the two meetings: on a weekly clock south reaches the threats rung in
-    # nearly every run, whatever its belief, and the toy would have no decisive input.
-    data["model"] = {"decision_interval": 60.0}
+    # A 30-day clock: south may first climb at the second meeting (day 31), once its rung has
+    # been held one interval; on a weekly clock it reaches the threats rung in nearly every run,
+    # whatever its belief (95 % at belief 0.05, 100 % at 0.95, 200 runs), and the toy would have
+    # no decisive input. At 30 days the threat share goes 26 % → 96 % across the belief's range.
+    data["model"] = {"decision_interval": 30.0}
     data["uncertainties"] = [
         uncertain(INERT[0], 0.5, 1.0),
         uncertain(DECISIVE, 0.05, 0.95),
@@ -101,14 +103,7 @@ def test_design_points_share_their_runs_so_a_point_repeated_gives_the_same_share
 
 
 def test_prim_finds_the_box_of_the_decisive_input(toy: Scenario) -> None:
-    data = _toy_data()
-    data["outcomes"].append(
-        {"id": "blockade", "label": "Blockade", "condition": {"escalation": {"min": "blockade"}}}
-    )
-    s = sensitivity(
-        scenario_from_data(data), "oat", runs_per_point=5, seed=3, outcome="blockade",
-        discovery_runs=800,
-    )  # fmt: skip
+    s = sensitivity(toy, "oat", runs_per_point=5, seed=3, outcome="threat", discovery_runs=800)
     box = s.box
     assert box is not None
     assert [r.name for r in box.restrictions] == [DECISIVE]

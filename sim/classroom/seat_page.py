@@ -242,9 +242,14 @@ def _where(state: GroupState, turn: Turn) -> str:
     s, a = state.table.scenario, state.table.arrays
     view = turn.view
     when = date_of(state, view.day)
-    venue = next(v for v in s.venues if v.id == a.venue_ids[turn.venue])
     if isinstance(view, EscalationView):
-        return f"{when}, after the {venue.name} ({venue.place})"
+        if view.venue < 0:
+            return f"{when}, a review on the decision clock before the first meeting"
+        met = s.venues[view.venue]
+        if not view.after_meeting:
+            return f"{when}, a review on the decision clock (last met: {met.name})"
+        return f"{when}, after the {met.name} ({met.place})"
+    venue = next(v for v in s.venues if v.id == a.venue_ids[turn.venue])
     return f"{when}, {venue.name} ({venue.place}, {venue.form.value}), round {view.round}"
 
 
