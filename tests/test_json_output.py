@@ -146,6 +146,17 @@ def test_play_json_holds_the_game_and_keeps_its_screens_on_stderr(folder: Path) 
     assert f"primary class: {game['primary']} (" in screens
 
 
+def _assert_stamped(
+    payload: dict[str, Any], folder: Path, source: tuple[str, str], seed: int, runs: int
+) -> None:
+    """The payload's stamp names the one input, seed and runs; its report prints the hash."""
+    ident, digest = source
+    assert payload["stamp"]["inputs"] == [{"id": ident, "sha256": digest}]
+    assert (payload["stamp"]["seed"], payload["stamp"]["runs"]) == (seed, runs)
+    report = folder / payload["outputs"]["--output"]
+    assert f"{ident} sha256:{digest[:16]}" in report.read_text()
+
+
 def test_backtest_json_is_stamped_with_the_data_set_and_its_runs(folder: Path) -> None:
     rows = [
         Row(f"p{p}i1", proposal=f"p{p}", positions={"com": 20.0 * p, "ep": 80, "m01": 0},
@@ -155,11 +166,8 @@ def test_backtest_json_is_stamped_with_the_data_set_and_its_runs(folder: Path) -
     write_deu(folder / "small.tsv", rows)
     payload = _payload("backtest", "small.tsv", "--runs", "3", "--seed", "5", "--workers", "1")
     digest = input_hash(read_deu_tsv(folder / "small.tsv"))
-    assert payload["stamp"]["inputs"] == [{"id": "small.tsv", "sha256": digest}]
-    assert (payload["stamp"]["seed"], payload["stamp"]["runs"]) == (5, 3)
+    _assert_stamped(payload, folder, ("small.tsv", digest), seed=5, runs=3)
     assert payload["backtest"]["issues_scored"] == 3
-    report = folder / payload["outputs"]["--output"]
-    assert f"sha256:{digest[:16]}" in report.read_text()
     rows[0].outcome = 99
     write_deu(folder / "other.tsv", rows)
     assert input_hash(read_deu_tsv(folder / "other.tsv")) != digest
@@ -172,11 +180,8 @@ def test_sensitivity_json_is_stamped_with_the_runs_per_point(folder: Path) -> No
     args = ["u.yaml", "--runs-per-point", "4", "--trajectories", "2", "--discovery-runs", "0"]
     payload = _payload("sensitivity", *args, "--seed", "2", "--workers", "1")
     digest = input_hash(load_scenario(folder / "u.yaml"))
-    assert payload["stamp"]["inputs"] == [{"id": "tiny", "sha256": digest}]
-    assert (payload["stamp"]["seed"], payload["stamp"]["runs"]) == (2, 4)
+    _assert_stamped(payload, folder, ("tiny", digest), seed=2, runs=4)
     assert payload["sensitivity"]["runs_per_point"] == 4
-    report = folder / payload["outputs"]["--output"]
-    assert f"sha256:{digest[:16]}" in report.read_text()
 
 
 def test_the_printed_handout_carries_the_stamp(folder: Path) -> None:
