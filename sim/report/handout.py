@@ -13,11 +13,10 @@ from pathlib import Path
 
 from sim.analysis.stamp import Stamp
 from sim.files import write_output
+from sim.report.handout_page import Page, esc
 from sim.report.handout_sections import (
-    Page,
     actors,
     calendar,
-    esc,
     escalation,
     header,
     issues,
