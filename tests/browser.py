@@ -92,6 +92,8 @@ class LoadedPage:
     """The document's full width: above the viewport means a horizontal scroll bar."""
     screenshot: Path | None = None
     html: str = field(default="", repr=False)
+    evaluated: Any = None
+    """What the *script* given to :meth:`PageLoader.load` returned, once the charts were drawn."""
 
     @property
     def undrawn(self) -> list[str]:
@@ -112,8 +114,13 @@ class PageLoader:
         self.browser = browser
         self.shots = shots
 
-    def load(self, path: Path, width: int = NARROW, *, screenshot: bool = True) -> LoadedPage:
-        """Open *path* at a viewport *width* px wide and wait until every chart is drawn."""
+    def load(
+        self, path: Path, width: int = NARROW, *, screenshot: bool = True, script: str = ""
+    ) -> LoadedPage:
+        """Open *path* at a viewport *width* px wide and wait until every chart is drawn.
+
+        A *script* (a JavaScript function) then runs in the page; its result is kept.
+        """
         result = LoadedPage(path=path, viewport=width)
         context = self.browser.new_context(viewport={"width": width, "height": 900})
         try:
@@ -129,6 +136,8 @@ class PageLoader:
             ]
             result.scroll_width = int(page.evaluate("document.documentElement.scrollWidth"))
             result.html = page.content()
+            if script:
+                result.evaluated = page.evaluate(script)
             if screenshot:
                 target = self.shots / f"{path.stem}-{width}.png"
                 page.screenshot(path=str(target), full_page=True)

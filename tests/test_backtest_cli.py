@@ -45,12 +45,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_json_goes_to_stdout_and_the_report_is_never_overwritten(workdir: Path) -> None:
     first = runner.invoke(app, ["backtest", "small.tsv", "--runs", "6", "--json"])
     assert first.exit_code == 0, first.output
-    payload = json.loads(first.stdout)
+    stamped = json.loads(first.stdout)
+    payload = stamped["backtest"]
     assert payload["issues_scored"] == 8 and payload["proposals"] == 4
     assert [m["model"] for m in payload["models"]] == list(MODELS)
     assert set(payload["crps"]) == {"engine", "compromise", "spread", "engine-minus-compromise"}
     assert sum(payload["pit"]["counts"]) == 8
-    assert payload["report"] == "reports/backtest-small.html"
+    assert stamped["outputs"] == {"--output": "reports/backtest-small.html"}
     second = runner.invoke(app, ["backtest", "small.tsv", "--runs", "6"])
     assert second.exit_code == 0
     assert (
@@ -66,7 +67,7 @@ def test_tune_cross_validates_and_bad_tune_values_exit_2(workdir: Path) -> None:
         ["backtest", "small.tsv", "--runs", "4", "--tune", "rounds=1,8", "--folds", "2", "--json"],
     )
     assert good.exit_code == 0, good.output
-    tuning = json.loads(good.stdout)["tuning"]
+    tuning = json.loads(good.stdout)["backtest"]["tuning"]
     assert tuning["parameter"] == "rounds" and len(tuning["folds"]) == 2
     for text in ("speed=1,2", "rounds=a,b", "rounds"):
         bad = runner.invoke(app, ["backtest", "small.tsv", "--tune", text])

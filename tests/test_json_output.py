@@ -13,12 +13,18 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
+from deu_files import Row, write_deu
 from processes import copy_tiny
 from typer.testing import CliRunner
+from uncertain_tiny import tiny_data, uncertain
 from variant_pair import write_pair
 
 from sim.analysis.stamp import input_hash
 from sim.cli import app
+from sim.cli.app import COMMANDS
+from sim.report.handout import render_handout
+from sim.scenario.deudata import read_deu_tsv
 from sim.scenario.loader import load_scenario
 
 runner = CliRunner()
@@ -26,6 +32,7 @@ SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent / "schema" / "output.schema.json").read_text()
 )
 EC = Path(__file__).resolve().parent.parent / "scenarios" / "bdm" / "ec-emissions.csv"
+MOVES = Path(__file__).resolve().parent / "testdata" / "test_play" / "tiny-south.moves"
 
 
 @pytest.fixture
@@ -38,6 +45,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _payload(*args: str, code: int = 0) -> dict[str, Any]:
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == code, result.output
+    assert result.stdout.lstrip().startswith("{"), result.stdout[:200]
     payload: dict[str, Any] = json.loads(result.stdout)
     jsonschema.validate(payload, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert payload["command"] == args[0]
@@ -107,3 +115,77 @@ def test_version_prints_the_installed_version() -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("negsim ")
     assert result.stdout.split()[1][0].isdigit()
+
+
+def test_every_command_with_json_has_its_payload_in_the_schema() -> None:
+    with_json = {
+        name for name in COMMANDS if "--json" in runner.invoke(app, [name, "--help"]).output
+    }
+    in_schema = {
+        SCHEMA["$defs"][ref["$ref"].rsplit("/", 1)[1]]["properties"]["command"]["const"]
+        for ref in SCHEMA["oneOf"]
+    }
+    assert with_json == in_schema
+    assert {"play", "backtest", "sensitivity"} <= with_json
+
+
+def test_play_json_holds_the_game_and_keeps_its_screens_on_stderr(folder: Path) -> None:
+    payload = _payload("play", "tiny.yaml", "--as", "south", "--moves", str(MOVES))
+    game, stamp = payload["game"], payload["stamp"]
+    assert (game["actor"], game["run"]) == ("south", 0)
+    assert (stamp["seed"], stamp["runs"]) == (0, None)
+    assert stamp["inputs"] == [
+        {"id": "tiny", "sha256": input_hash(load_scenario(folder / "tiny.yaml"))}
+    ]
+    moves = [d["move"] for d in game["decisions"]]
+    assert moves[:3] == ["none", "refuse", "model"]
+    assert [d["number"] for d in game["decisions"]] == list(range(1, len(moves) + 1))
+    args = ["play", "tiny.yaml", "--as", "south", "--moves", str(MOVES), "--json"]
+    screens = runner.invoke(app, args).stderr
+    assert "move> refuse" in screens
+    assert f"primary class: {game['primary']} (" in screens
+
+
+def _assert_stamped(
+    payload: dict[str, Any], folder: Path, source: tuple[str, str], seed: int, runs: int
+) -> None:
+    """The payload's stamp names the one input, seed and runs; its report prints the hash."""
+    ident, digest = source
+    assert payload["stamp"]["inputs"] == [{"id": ident, "sha256": digest}]
+    assert (payload["stamp"]["seed"], payload["stamp"]["runs"]) == (seed, runs)
+    report = folder / payload["outputs"]["--output"]
+    assert f"{ident} sha256:{digest[:16]}" in report.read_text()
+
+
+def test_backtest_json_is_stamped_with_the_data_set_and_its_runs(folder: Path) -> None:
+    rows = [
+        Row(f"p{p}i1", proposal=f"p{p}", positions={"com": 20.0 * p, "ep": 80, "m01": 0},
+            saliences={"com": 60, "ep": 40, "m01": 90}, outcome=30 + 5 * p)
+        for p in range(1, 4)
+    ]  # fmt: skip
+    write_deu(folder / "small.tsv", rows)
+    payload = _payload("backtest", "small.tsv", "--runs", "3", "--seed", "5", "--workers", "1")
+    digest = input_hash(read_deu_tsv(folder / "small.tsv"))
+    _assert_stamped(payload, folder, ("small.tsv", digest), seed=5, runs=3)
+    assert payload["backtest"]["issues_scored"] == 3
+    rows[0].outcome = 99
+    write_deu(folder / "other.tsv", rows)
+    assert input_hash(read_deu_tsv(folder / "other.tsv")) != digest
+
+
+def test_sensitivity_json_is_stamped_with_the_runs_per_point(folder: Path) -> None:
+    data = tiny_data()
+    data["uncertainties"] = [uncertain("south.prevail", 0.05, 0.95)]
+    (folder / "u.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    args = ["u.yaml", "--runs-per-point", "4", "--trajectories", "2", "--discovery-runs", "0"]
+    payload = _payload("sensitivity", *args, "--seed", "2", "--workers", "1")
+    digest = input_hash(load_scenario(folder / "u.yaml"))
+    _assert_stamped(payload, folder, ("tiny", digest), seed=2, runs=4)
+    assert payload["sensitivity"]["runs_per_point"] == 4
+
+
+def test_the_printed_handout_carries_the_stamp(folder: Path) -> None:
+    scenario = load_scenario(folder / "tiny.yaml")
+    page = render_handout(scenario)
+    assert "Reproduce with: negsim " in page
+    assert f"tiny sha256:{input_hash(scenario)[:16]}" in page

@@ -114,3 +114,45 @@ def test_a_phone_screen_never_scrolls_sideways(
     assert page.scroll_width <= NARROW, describe(page)
     assert page.screenshot is not None
     assert png_width(page.screenshot) == NARROW, describe(page)
+
+
+LABELS_JS = """() => [...document.querySelectorAll('.plotly-graph-div')].map(d => {
+    const box = e => { const r = e.getBoundingClientRect();
+        return [r.left, r.top, r.right, r.bottom].map(Math.round); };
+    const all = s => [...d.querySelectorAll(s)].filter(e => e.textContent.trim()).map(box);
+    return {id: d.id, figure: box(d), title: all('.gtitle'), annotations: all('.annotation-text'),
+            xticks: all('.xtick text'), yticks: all('.ytick text'), colorbar: all('.cbtitle text')};
+})"""
+"""Every chart's label boxes (left, top, right, bottom) in px: title, annotations, ticks."""
+Box = list[int]
+
+
+def _overlapping(boxes: list[Box]) -> list[tuple[Box, Box]]:
+    return [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+    ]
+
+
+@pytest.mark.parametrize("width", [NARROW, DESKTOP])
+def test_report_labels_stay_inside_their_chart_and_apart(
+    page_loader: PageLoader, pages: dict[str, tuple[Path, int]], width: int
+) -> None:
+    """At 400 px: baseline and venue labels inside the chart and clear of each other and of the
+    title; the stance heatmap's issue and actor names clear of each other."""
+    path, _ = pages["report"]
+    charts = page_loader.load(path, width, screenshot=False, script=LABELS_JS).evaluated
+    assert {c["id"] for c in charts} >= {"escalation", "stances", "issue-border-forces"}
+    for chart in charts:
+        left, top, right, _ = chart["figure"]
+        labels = chart["title"] + chart["annotations"] + chart["colorbar"]
+        outside = [b for b in labels if b[0] < left - 1 or b[2] > right + 1 or b[1] < top - 1]
+        assert outside == [], (chart["id"], width, outside)
+        clash = _overlapping(chart["title"] + chart["annotations"])
+        assert clash == [], (chart["id"], width, clash)
+    stances = next(c for c in charts if c["id"] == "stances")
+    assert len(stances["yticks"]) == 6 and len(stances["xticks"]) == 5
+    assert _overlapping(stances["xticks"]) == [] and _overlapping(stances["yticks"]) == []
+    assert _overlapping(stances["xticks"] + stances["colorbar"]) == []

@@ -318,9 +318,20 @@ def test_the_stance_scale_takes_no_side_and_names_its_ends(results: Results) -> 
     heatmap = report_figures(results)["stances"].data[0]
     scale = [c for _, c in heatmap.colorscale]
     assert "red" not in " ".join(scale).lower()
-    ends = list(heatmap.colorbar.ticktext)
-    assert ends[0].startswith("0:") and ends[-1].startswith("100:")
+    assert list(heatmap.colorbar.tickvals) == [0, 50, 100]
+    title = heatmap.colorbar.title.text
+    assert "0 the issue's low end" in title and "100 its high end" in title
     assert heatmap.colorbar.orientation == "h"
+
+
+def test_the_stance_heatmap_has_an_issue_per_row_and_an_actor_per_column(
+    results: Results,
+) -> None:
+    s = results.scenario
+    heatmap = report_figures(results)["stances"].data[0]
+    assert list(heatmap.y) == [i.id for i in s.issues]
+    assert list(heatmap.x) == [a.id for a in s.actors]
+    assert heatmap.z[0][1] == s.actors[1].stances[s.issues[0].id].position
 
 
 def test_every_figure_keeps_its_legend_below_and_its_title_short(results: Results) -> None:

@@ -140,7 +140,7 @@ def test_the_command_prints_json_on_stdout_and_writes_a_report_once(tmp_path: Pa
     ]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["sensitivity"]
     assert data["method"] == "morris" and data["outcome"] == "threat"
     assert report.exists()
     again = CliRunner().invoke(app, args)

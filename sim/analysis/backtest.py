@@ -38,6 +38,7 @@ from sim.analysis.backtest_scores import (
     pit_values,
 )
 from sim.analysis.backtest_tuning import FOLDS, CrossValidation, cross_validate, proposal_folds
+from sim.analysis.stamp import Stamp
 from sim.errors import SimulationError
 from sim.scenario.deudata import DeuData, DeuIssue, read_deu_tsv
 from sim.scenario.deuscenario import EngineSettings, issue_actors
@@ -127,6 +128,8 @@ class Backtest:
     crps: dict[str, Estimate]
     """engine, compromise (point forecast), spread (actors' positions), engine − compromise."""
     pit_counts: tuple[int, ...]
+    stamp: Stamp
+    """What reproduces it: negsim's version, the seed, the runs per issue, the data's hash."""
     tuning: Tuning | None = None
 
     @property
@@ -297,6 +300,7 @@ def backtest(
         crps=_crps(results, seed),
         pit_counts=pit_histogram(np.array([r.pit for r in results])),
         tuning=tuning,
+        stamp=Stamp.of((data,), seed, runs),
     )
 
 

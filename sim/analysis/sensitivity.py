@@ -29,6 +29,7 @@ from sim.analysis.indices import (
     sobol_indices,
 )
 from sim.analysis.montecarlo import simulate
+from sim.analysis.stamp import Stamp
 from sim.engine.inputs import Factor
 from sim.engine.sampling import compile_scenario
 from sim.errors import SimulationError
@@ -67,6 +68,11 @@ class Sensitivity:
     def names(self) -> tuple[str, ...]:
         """Id paths of the inputs, in design order."""
         return tuple(f.name for f in self.factors)
+
+    @property
+    def stamp(self) -> Stamp:
+        """What reproduces it: negsim's version, the seed, the runs per design point, the hash."""
+        return Stamp.of((self.scenario,), self.seed, self.runs_per_point)
 
     def ranking(self, outcome: str | None = None) -> list[int]:
         """Factor indices from the most to the least influential on *outcome*."""

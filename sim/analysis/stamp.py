@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from sim.scenario.bdmdata import BdmData
+from sim.scenario.deudata import DeuData
 from sim.scenario.format import Scenario
+
+Source = Scenario | BdmData | DeuData
+"""What a command reads: a scenario, an expected-utility data set or a DEU-layout data set."""
 
 
 @cache
@@ -33,10 +38,21 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def input_hash(source: Scenario | BdmData) -> str:
+def input_hash(source: Source) -> str:
     """SHA-256 (hex) of a scenario's validated content, or of a data set's content."""
     if isinstance(source, Scenario):
         return _digest(source.model_dump(mode="json", by_alias=True))
+    if isinstance(source, DeuData):
+        return _digest(
+            {
+                "actors": list(source.actors),
+                "capability": list(source.capability),
+                "issues": [  # the row's line number is layout, not content
+                    {k: v for k, v in asdict(issue).items() if k != "line"}
+                    for issue in source.issues
+                ],
+            }
+        )
     return _digest(
         {
             "name": source.name,
@@ -48,8 +64,10 @@ def input_hash(source: Scenario | BdmData) -> str:
     )
 
 
-def input_id(source: Scenario | BdmData) -> str:
-    """A scenario's id, or a data set's name."""
+def input_id(source: Source) -> str:
+    """A scenario's id, or a data set's name (a DEU file's name without its folder)."""
+    if isinstance(source, DeuData):
+        return Path(source.file).name
     return source.id if isinstance(source, Scenario) else source.name
 
 
@@ -65,9 +83,7 @@ class Stamp:
     negsim: str = ""
 
     @classmethod
-    def of(
-        cls, sources: tuple[Scenario | BdmData, ...], seed: int | None, runs: int | None
-    ) -> Stamp:
+    def of(cls, sources: tuple[Source, ...], seed: int | None, runs: int | None) -> Stamp:
         """The stamp of a command over *sources* with *seed* and *runs*."""
         inputs = tuple((input_id(s), input_hash(s)) for s in sources)
         return cls(seed=seed, runs=runs, inputs=inputs, negsim=negsim_version())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -12,7 +11,15 @@ import typer
 
 from sim.analysis.backtest import backtest as run_backtest
 from sim.analysis.backtest_models import TUNABLE
-from sim.cli.common import Seed, Workers, error_console, run_progress, user_errors_exit_2
+from sim.cli.common import (
+    Json,
+    Seed,
+    Workers,
+    error_console,
+    print_stamped,
+    run_progress,
+    user_errors_exit_2,
+)
 from sim.errors import NegsimError
 from sim.report.backtest import write_backtest_report
 from sim.report.backtest_summary import backtest_payload, format_backtest
@@ -84,9 +91,7 @@ def backtest(
         ),
     ] = None,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the scores as JSON on stdout.")
-    ] = False,
+    json_output: Json = False,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -120,8 +125,10 @@ def backtest(
             )
         report = write_backtest_report(result, output, force=force)
         if json_output:
-            payload = backtest_payload(result) | {"report": str(report)}
-            sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+            outputs = {"--output": str(report)}
+            print_stamped(
+                "backtest", result.stamp, backtest=backtest_payload(result), outputs=outputs
+            )
             error_console().print(f"report: {report}")
         else:
             sys.stdout.write(format_backtest(result))

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from sim.analysis.stamp import Stamp
 from sim.errors import NegsimError
 from sim.vocabulary import MAX_RUNS, MAX_WORKERS, printable
 
@@ -86,15 +87,16 @@ PIPE_WIDTH = 80
 """Width of the output when stdout is not a terminal and ``COLUMNS`` is not set."""
 
 
-def console() -> Console:
-    """Console on stdout; plain text when stdout is not a terminal.
+def console(*, stderr: bool = False) -> Console:
+    """Console on stdout, or on stderr (for people while stdout carries JSON).
 
-    Everything printed wraps at the console's width: the terminal's, else ``COLUMNS``, else
-    :data:`PIPE_WIDTH` (rich would take the width of whichever standard stream is a terminal, so
-    a transcript would depend on the terminal it was made in). Markup is off: scenario text
-    (titles, names) is printed as written, never read as styles or links.
+    Plain text when it is not a terminal. Everything printed wraps at the console's width: the
+    terminal's, else ``COLUMNS``, else :data:`PIPE_WIDTH` (rich would take the width of
+    whichever standard stream is a terminal, so a transcript would depend on the terminal it
+    was made in). Markup is off: scenario text (titles, names) is printed as written, never
+    read as styles or links.
     """
-    return _sized(Console(highlight=False, soft_wrap=False, markup=False))
+    return _sized(Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False))
 
 
 def error_console() -> Console:
@@ -160,6 +162,15 @@ def _finite(data: Any) -> Any:
     if isinstance(data, list | tuple):
         return [_finite(value) for value in data]
     return data
+
+
+def print_stamped(command: str, stamp: Stamp, **body: Any) -> None:
+    """Print the ``--json`` payload of *command*: its name, its stamp and *body*.
+
+    Every command's ``--json`` goes through here, so that every payload carries the stamp
+    (schema/output.schema.json, docs/json.md).
+    """
+    print_json({"command": command, "stamp": stamp.to_dict(), **body})
 
 
 def print_json(payload: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from sim.cli.common import (
     Runs,
     Seed,
     Workers,
-    print_json,
+    print_stamped,
     run_progress,
     user_errors_exit_2,
 )
@@ -107,14 +107,11 @@ def compare(
             staging.install()
         people = outputs.people()
         if json:
-            stamp = Stamp.of(tuple(loaded), seed, runs)
-            print_json(
-                {
-                    "command": "compare",
-                    "stamp": stamp.to_dict(),
-                    "comparison": comparison.to_dict(),
-                    "outputs": dict(outputs.written()),
-                }
+            print_stamped(
+                "compare",
+                Stamp.of(tuple(loaded), seed, runs),
+                comparison=comparison.to_dict(),
+                outputs=dict(outputs.written()),
             )
         else:
             people.file.write(format_comparison(comparison, people.width))

@@ -26,7 +26,7 @@ from sim.cli.common import (
     Seed,
     console,
     hang,
-    print_json,
+    print_stamped,
     run_progress,
     user_errors_exit_2,
 )
@@ -345,12 +345,12 @@ def explain(
                 f"{run + 1:,} or more, as in the negsim run the index comes from"
             )
         loaded = load_scenario(scenario)
-        stamp = Stamp.of((loaded,), seed, runs).to_dict()
+        stamp = Stamp.of((loaded,), seed, runs)
         out = console()
         if run is not None:
             story = explain_run(loaded, run, seed)
             if json:
-                print_json({"command": "explain", "stamp": stamp, "run": story_payload(story)})
+                print_stamped("explain", stamp, run=story_payload(story))
             else:
                 _print_story(out, loaded, story)
         elif outcome is not None:
@@ -362,6 +362,6 @@ def explain(
             count, drivers = _drivers_with_progress(loaded, outcome, runs, seed, top)
             if json:
                 found = drivers_payload(outcome, count, drivers)
-                print_json({"command": "explain", "stamp": stamp, "outcome": found})
+                print_stamped("explain", stamp, outcome=found)
             else:
                 _print_drivers(out, loaded, scenario, outcome, runs, seed, count, drivers)

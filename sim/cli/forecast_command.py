@@ -9,7 +9,7 @@ import typer
 
 from sim.analysis.forecast import IssueForecast, forecast
 from sim.analysis.stamp import Stamp
-from sim.cli.common import Force, Json, print_json, user_errors_exit_2
+from sim.cli.common import Force, Json, print_stamped, user_errors_exit_2
 from sim.cli.outputs import Outputs
 from sim.files import HTML
 from sim.scenario.bdmdata import read_bdm_csv
@@ -114,9 +114,7 @@ def forecast_command(
             staging.install()
         people = outputs.people()
         if json:
-            print_json(
-                {"command": "forecast", "stamp": stamp.to_dict(), "issues": payload(results)}
-            )
+            print_stamped("forecast", stamp, issues=payload(results))
         else:
             people.print("\n\n".join(render(r) for r in results), soft_wrap=True)
         if chart is not None:

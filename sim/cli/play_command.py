@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -17,6 +17,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from sim.analysis.stamp import Stamp
 from sim.analysis.story import EntryKind, timeline
 from sim.classroom.asks import asks_text
 from sim.classroom.moves import answer_text
@@ -31,7 +32,7 @@ from sim.classroom.play import (
     play_game,
 )
 from sim.classroom.score import settlement_utilities
-from sim.cli.common import ScenarioFile, Seed, console, user_errors_exit_2
+from sim.cli.common import Json, ScenarioFile, Seed, console, print_stamped, user_errors_exit_2
 from sim.cli.play_screens import date_of, print_question, red_line_text, rung_text, say
 from sim.engine.policy import DemandView, ProposalView
 from sim.errors import NegsimError
@@ -104,6 +105,10 @@ def _asker(out: Console, game: Game, moves: Iterator[str] | None) -> Ask:
         if moves is None:
             out.file.flush()
             try:
+                if out.stderr:  # standard output carries the JSON
+                    out.file.write(PROMPT)
+                    out.file.flush()
+                    return input()
                 return input(PROMPT)
             except KeyboardInterrupt:
                 out.print()
@@ -206,8 +211,7 @@ def _ending(out: Console, result: PlayResult) -> None:
     if a.rung_ids:
         line += f", escalation peak {rung_text(game, model.peak_level)}"
     out.print(line + ".")
-    mine = settlement_utilities(record, a, game.parameters)[game.actor]
-    theirs = settlement_utilities(model, a, game.parameters)[game.actor]
+    mine, theirs = _scores(result)
     out.print(
         Text(
             f"Your score: the settlement is worth {mine:.3f} to {game.actor_id}; with the model "
@@ -216,6 +220,46 @@ def _ending(out: Console, result: PlayResult) -> None:
             style="bold",
         )
     )
+
+
+def _scores(result: PlayResult) -> tuple[float, float]:
+    """What the settlement is worth to the player's actor: as played, and as the model plays."""
+    game = result.game
+    a, p = game.arrays, game.parameters
+    mine = settlement_utilities(result.record, a, p)[game.actor]
+    return float(mine), float(settlement_utilities(result.model_record, a, p)[game.actor])
+
+
+def play_payload(result: PlayResult) -> dict[str, Any]:
+    """The game as plain data for ``--json``: each decision beside the model's, the ends, scores."""
+    game, record = result.game, result.record
+    a = game.arrays
+    decisions = []
+    for d in result.decisions:
+        number, date, what, mine, model, _ = (str(cell) for cell in _decision_row(game, d))
+        decisions.append(
+            {"number": int(number), "date": date, "decision": what, "move": d.move, "you": mine,
+             "model": model, "same": d.same, "by_model": d.by_model}
+        )  # fmt: skip
+    rungs = a.rung_ids
+    score, model_score = _scores(result)
+    return {
+        "actor": game.actor_id,
+        "run": game.run_index,
+        "decisions": decisions,
+        "outcomes": list(result.outcomes),
+        "primary": result.primary,
+        "escalation": {"peak": rungs[record.peak_level], "final": rungs[record.final_level]}
+        if rungs
+        else None,
+        "agreements": [
+            {"issue": a.issue_ids[g.issue], "position": g.position, "form": FORM_NAMES[g.form]}
+            for g in record.agreements
+            if g is not None
+        ],
+        "model": {"outcomes": list(result.model_outcomes), "primary": result.model_primary},
+        "score": {"you": score, "model": model_score},
+    }
 
 
 def _write_record(path: Path, result: PlayResult, force: bool) -> Path:
@@ -277,6 +321,7 @@ def play(
         typer.Option(help="Save the game's moves to this file, for --moves to replay."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace the --record file if it exists.")] = False,
+    json: Json = False,
 ) -> None:
     """Play one actor against the model: its proposals, answers and escalation decisions."""
     with user_errors_exit_2():
@@ -290,7 +335,7 @@ def play(
         elif source is None:
             with contextlib.suppress(ImportError):
                 importlib.import_module("readline")  # line editing and history at the prompt
-        out = console()
+        out = console(stderr=json)
         _briefing(out, game)
         try:
             result = play_game(game, _asker(out, game, source))
@@ -300,3 +345,6 @@ def play(
         _ending(out, result)
         if record is not None:
             out.print(f"moves saved: {_write_record(record, result, force)}")
+        if json:
+            stamp = Stamp.of((game.scenario,), game.seed, None)
+            print_stamped("play", stamp, game=play_payload(result))

@@ -21,7 +21,7 @@ from sim.cli.common import (
     ScenarioFile,
     Seed,
     Workers,
-    print_json,
+    print_stamped,
     run_progress,
     user_errors_exit_2,
 )
@@ -111,14 +111,11 @@ def run(
             staging.install()
         people = outputs.people()
         if json:
-            stamp = Stamp.of((loaded,), seed, runs)
-            print_json(
-                {
-                    "command": "run",
-                    "stamp": stamp.to_dict(),
-                    "results": results.to_dict(),
-                    "outputs": dict(outputs.written()),
-                }
+            print_stamped(
+                "run",
+                Stamp.of((loaded,), seed, runs),
+                results=results.to_dict(),
+                outputs=dict(outputs.written()),
             )
         else:
             people.file.write(format_table(results, people.width))

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.analysis.stamp import Stamp
-from sim.cli.common import Force, Json, console, print_json, user_errors_exit_2
+from sim.cli.common import Force, Json, console, print_stamped, user_errors_exit_2
 from sim.engine.reachability import structural_zeros
 from sim.errors import Problem, ScenarioError
 from sim.files import JSON, plan_output, write_outputs
@@ -85,8 +85,7 @@ def validate(
         for key, why in structural_zeros(scenario).items():
             out.print(f"{key}: cannot occur: {why}", markup=False, highlight=False)
     if json:
-        stamp = Stamp.of(tuple(valid), None, None).to_dict()
-        print_json({"command": "validate", "stamp": stamp, "files": checked})
+        print_stamped("validate", Stamp.of(tuple(valid), None, None), files=checked)
     if problems:
         with user_errors_exit_2():
             raise ScenarioError(problems)

@@ -14,9 +14,12 @@ from sim.analysis.sensitivity import METHODS, Method, Sensitivity, sensitivity
 from sim.cli.common import (
     ChunkSize,
     ExecutorSpec,
+    Json,
     Seed,
     Workers,
     console,
+    error_console,
+    print_stamped,
     run_progress,
     user_errors_exit_2,
 )
@@ -49,9 +52,7 @@ def sensitivity_command(
     discovery_runs: Annotated[
         int, typer.Option(min=0, help="Runs, inputs drawn per run, behind the PRIM box (0: none).")
     ] = 2000,
-    json: Annotated[
-        bool, typer.Option("--json", help="Print JSON on stdout instead of tables.")
-    ] = False,
+    json: Json = False,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -86,8 +87,11 @@ def sensitivity_command(
             )
         report = write_sensitivity_report(result, output, force=force)
         if json:
-            sys.stdout.write(result.to_json())
-            sys.stderr.write(f"report: {report}\n")
+            outputs = {"--output": str(report)}
+            print_stamped(
+                "sensitivity", result.stamp, sensitivity=result.to_dict(), outputs=outputs
+            )
+            error_console().print(f"report: {report}")
             return
         out = console()
         sys.stdout.write(format_sensitivity(result, out.width))

@@ -15,6 +15,7 @@ from sim.analysis.backtest_scores import PIT_BINS, Estimate
 from sim.files import write_output
 from sim.report.backtest_summary import CRPS_LABELS
 from sim.report.html import Section, figure_section, render_page
+from sim.report.stamp_html import stamp_paragraph
 from sim.report.tables import Cell, html_table
 from sim.report.theme import TEMPLATE, rounded
 
@@ -177,7 +178,8 @@ def render_backtest(b: Backtest) -> str:
         f"expected-utility model {b.rounds} rounds; negsim engine {b.runs} runs per issue, seed "
         f"{b.seed}, position σ {s.position_sd:g}, salience σ {s.salience_sd:g}, "
         f"{s.rounds} rounds of talks, convergence {s.convergence:g}; capability "
-        f"{e(b.capability)}. Intervals are 95 % bootstraps over proposals.</p>"
+        f"{e(b.capability)}. Intervals are 95 % bootstraps over proposals.</p>",
+        stamp_paragraph(b.stamp),
     ]
     sections = [
         Section(

@@ -19,7 +19,8 @@ from sim.files import write_output
 from sim.report.compare_figures import compare_figures
 from sim.report.compare_summary import IDENTICAL, MARK, points
 from sim.report.figures import issue_div_id
-from sim.report.html import Section, figure_section, render_page, stamp_paragraph
+from sim.report.html import Section, figure_section, render_page
+from sim.report.stamp_html import stamp_paragraph
 from sim.report.tables import Cell, html_table
 
 TABLE_ID = "difference-table"

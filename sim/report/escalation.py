@@ -12,6 +12,13 @@ from sim.analysis.results import Results
 from sim.report.theme import escape, finish, rounded
 
 TITLE = "Escalation over the calendar: share of runs on each rung"
+PLOT_PX = 320
+"""Width of the plot area on a 400 px phone screen: venue labels are laid out for it, so they
+never crowd each other there (on a wider screen they only stand further apart)."""
+CHAR_PX = 6.0
+"""Width of a character of a venue label (10 px sans-serif), in px."""
+ROW_PX = 14
+"""Height of a row of venue labels above the plot, in px."""
 
 
 def calendar_dates(as_of: dt.date, days: tuple[float, ...]) -> list[str]:
@@ -64,7 +71,8 @@ def escalation_figure(results: Results) -> go.Figure:
         figure.add_vline(x=day, line_dash="dot", line_color="grey", line_width=1)
         figure.add_annotation(
             x=day,
-            y=1.0 + 0.07 * tier,
+            y=1.0,
+            yshift=2 + ROW_PX * tier,
             yref="paper",
             xanchor="left",
             yanchor="bottom",
@@ -73,7 +81,8 @@ def escalation_figure(results: Results) -> go.Figure:
             showarrow=False,
             font={"size": 10},
         )
-    return finish(figure, TITLE, legend="rung", height=520, top=25 * (max(tiers, default=0) + 1))
+    rows = max(tiers, default=0) + 1
+    return finish(figure, TITLE, legend="rung", height=500 + ROW_PX * rows, top=ROW_PX * rows)
 
 
 def war_dates_figure(results: Results) -> go.Figure:
@@ -111,10 +120,10 @@ def war_dates_figure(results: Results) -> go.Figure:
 def label_tiers(labels: list[tuple[float, int]], span_days: float) -> list[int]:
     """Rows for venue labels (day, characters) so that labels close in time do not overlap.
 
-    Why: meetings often fall days apart; a label runs about 6.5 px per character on a plot
-    about 750 px wide, so its extent in days depends on the calendar's span.
+    Why: meetings often fall days apart; a label runs about :data:`CHAR_PX` per character on a
+    plot :data:`PLOT_PX` wide (a phone's), so its extent in days depends on the calendar's span.
     """
-    days_per_char = 6.5 * span_days / 750
+    days_per_char = CHAR_PX * span_days / PLOT_PX
     ends: list[float] = []
     tiers = []
     for day, chars in labels:

@@ -154,10 +154,15 @@ def scale_ticks(results: Results, issue: int) -> dict[str, object]:
 
 
 def mark_position(figure: go.Figure, x: float, label: str, row: int, dash: str) -> None:
-    """A labelled vertical line at *x* (status quo, a baseline) above the plot."""
+    """A labelled vertical line at *x* (status quo, a baseline) above the plot.
+
+    The label runs from the line toward the middle of the scale (right of a line in the lower
+    half, left of one in the upper half), so that it stays inside the figure at any width.
+    """
     figure.add_vline(x=x, line_dash=dash, line_color="black", line_width=1)
     figure.add_annotation(
-        x=x, y=1.0, yref="paper", yshift=2 + MARK_ROW * row, xanchor="left", yanchor="bottom",
+        x=x, y=1.0, yref="paper", yshift=2 + MARK_ROW * row,
+        xanchor="left" if x <= 50 else "right", yanchor="bottom",
         showarrow=False, text=f"{label} {x:.1f}", font={"size": 11},
     )  # fmt: skip
 

@@ -12,7 +12,8 @@ from plotly.colors import qualitative
 from sim.analysis.forecast import IssueForecast
 from sim.analysis.stamp import Stamp
 from sim.files import write_output
-from sim.report.html import figure_section, render_page, stamp_paragraph
+from sim.report.html import figure_section, render_page
+from sim.report.stamp_html import stamp_paragraph
 from sim.report.theme import DASHES, escape, finish, rounded
 
 READING = (

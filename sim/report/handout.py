@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.analysis.stamp import Stamp
 from sim.files import write_output
 from sim.report.handout_page import Page, esc
 from sim.report.handout_sections import (
@@ -23,6 +24,7 @@ from sim.report.handout_sections import (
     outcomes,
     shocks,
 )
+from sim.report.stamp_html import stamp_paragraph
 from sim.report.tables import TABLE_CSS
 from sim.scenario.format import Scenario
 
@@ -40,7 +42,7 @@ th{font-family:system-ui,Arial,sans-serif;font-size:.8rem;background:var(--soft)
 td.num{text-align:right;white-space:nowrap}code{font-size:.85em;color:var(--mute)}
 .meta{color:var(--mute)}.d{white-space:nowrap}.small{font-size:.85rem}
 .ev{margin:.15rem 0;font-size:.86rem}.ev q{font-style:italic}
-.src{color:var(--mute);font-size:.8rem}
+.src,.stamp{color:var(--mute);font-size:.8rem}
 .assumed{margin:.15rem 0;font-size:.86rem;color:#6a4a00}
 .assumed b{font-family:system-ui,Arial,sans-serif;font-size:.72rem;text-transform:uppercase}
 .tag{font-family:system-ui,Arial,sans-serif;font-size:.7rem;border:1px solid var(--line);
@@ -72,7 +74,9 @@ def render_handout(scenario: Scenario) -> str:
         f"<title>{esc(scenario.scenario.title)} — negsim handout</title>",
         f"<style>{CSS}{TABLE_CSS}</style></head><body>",
     )
-    for part in (header, actors, issues, calendar, escalation, shocks, outcomes):
+    header(page)
+    page.add(stamp_paragraph(Stamp.of((scenario,), None, None)))
+    for part in (actors, issues, calendar, escalation, shocks, outcomes):
         part(page)
     model_and_sources(page)
     page.add("</body></html>\n")

@@ -22,6 +22,7 @@ from sim.files import write_output
 from sim.report.figures import issue_div_id, report_figures
 from sim.report.numbers import Rows, report_tables
 from sim.report.redlines import redlines_div_id
+from sim.report.stamp_html import stamp_paragraph
 from sim.report.summary import uncertainty_note
 from sim.report.tables import TABLE_CSS, html_table
 from sim.scenario.format import Scenario
@@ -241,11 +242,6 @@ def uncertainty_section(results: Results) -> Section:
         "inputs before any run, so its zero is not an estimate.",
         table,
     )
-
-
-def stamp_paragraph(stamp: Stamp) -> str:
-    """The reproducibility stamp as the paragraph every page carries."""
-    return f'<p class="stamp">Reproduce with: {html.escape(stamp.text())}</p>'
 
 
 def default_report_path(scenario: Scenario) -> Path:

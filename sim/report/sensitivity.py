@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from sim.analysis.sensitivity import NOTE, Sensitivity
 from sim.files import write_output
 from sim.report.html import Section, figure_section, render_page
+from sim.report.stamp_html import stamp_paragraph
 from sim.report.theme import TEMPLATE, escape, rounded
 
 TOP = 15
@@ -141,6 +142,7 @@ def render_sensitivity(s: Sensitivity) -> str:
         f"<p>Scenario <code>{e(meta.id)}</code> · method {s.method} · {len(s.points)} design "
         f"points × {s.runs_per_point} runs (the same runs at every point) · seed {s.seed}.</p>",
         f"<p>{e(NOTE[s.method])}</p>",
+        stamp_paragraph(s.stamp),
     ]
     sections = [
         figure_section(

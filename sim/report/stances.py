@@ -53,29 +53,39 @@ def stance_hover(actor: Actor, issue: Issue) -> str:
 
 
 def stance_figure(results: Results) -> go.Figure:
-    """Actors × issues: stated positions as colour and number; evidence on hover."""
+    """Issues × actors: stated positions as colour and number; evidence on hover.
+
+    Issues are the rows, so their long names read across, wrapped, beside the plot; actors are
+    the columns, under short wrapped names. The colour bar sits below the figure, its two ends
+    explained in its title rather than in tick labels that would run off the edge.
+    """
     s = results.scenario
     figure = go.Figure(
         go.Heatmap(
-            z=[[a.stances[i.id].position for i in s.issues] for a in s.actors],
-            x=[i.id for i in s.issues],
-            y=[a.id for a in s.actors],
-            text=[[f"{a.stances[i.id].position:g}" for i in s.issues] for a in s.actors],
+            z=[[a.stances[i.id].position for a in s.actors] for i in s.issues],
+            x=[a.id for a in s.actors],
+            y=[i.id for i in s.issues],
+            text=[[f"{a.stances[i.id].position:g}" for a in s.actors] for i in s.issues],
             texttemplate="%{text}",
-            customdata=[[stance_hover(a, i) for i in s.issues] for a in s.actors],
+            customdata=[[stance_hover(a, i) for a in s.actors] for i in s.issues],
             hovertemplate="%{customdata}<extra></extra>",
             colorscale=STANCE_SCALE,
             zmin=0,
             zmax=100,
             colorbar={
-                "title": {"text": "position", "side": "top"},
+                "title": {
+                    "text": "position: 0 the issue's low end, 100 its high end",
+                    "side": "bottom",
+                    "font": {"size": 11},
+                },
                 "orientation": "h",
-                "y": -0.12,
-                "yanchor": "top",
+                "yref": "container",
+                "y": 0.02,
+                "yanchor": "bottom",
+                "len": 0.9,
                 "thickness": 12,
                 "tickmode": "array",
                 "tickvals": [0, 50, 100],
-                "ticktext": ["0: each issue's low end", "50", "100: its high end"],
             },
             xgap=2,
             ygap=2,
@@ -84,21 +94,24 @@ def stance_figure(results: Results) -> go.Figure:
     finish(
         figure,
         "Stances: each actor's position on each issue's 0–100 scale (hover for evidence)",
-        height=300 + 50 * len(s.actors),
+        height=260 + 55 * len(s.issues),
     )
     figure.update_layout(
         xaxis={
             "tickmode": "array",
-            "tickvals": [i.id for i in s.issues],
-            "ticktext": [wrap(i.name, 12, lines=4) for i in s.issues],
+            "tickvals": [a.id for a in s.actors],
+            "ticktext": [wrap(a.name, 9, lines=3) for a in s.actors],
+            "tickangle": 0,
             "tickfont": {"size": 10},
         },
         yaxis={
             "tickmode": "array",
-            "tickvals": [a.id for a in s.actors],
-            "ticktext": [escape(a.name) for a in s.actors],
+            "tickvals": [i.id for i in s.issues],
+            "ticktext": [wrap(i.name, 16, lines=4) for i in s.issues],
+            "tickfont": {"size": 10},
             "autorange": "reversed",
         },
         hoverlabel={"align": "left"},
+        margin={"b": 95},
     )
     return figure

@@ -68,6 +68,9 @@ def finish(
         legend: the legend's title, or None for no legend title.
         height: the figure's height in px.
         top: extra room in px between the title and the plot (for labels above the plot).
+
+    The title is pinned to the top of the figure (plotly's default centres it in the top margin,
+    where it would run into the labels above the plot when that margin grows).
     """
     lines = textwrap.wrap(title, width=TITLE_WIDTH) or [""]
     figure.update_layout(
@@ -77,6 +80,10 @@ def finish(
             "x": 0.01,
             "xanchor": "left",
             "xref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 24},
             "font": {"size": 15},
         },
         legend={
