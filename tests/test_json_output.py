@@ -138,7 +138,7 @@ def test_play_json_holds_the_game_and_keeps_its_screens_on_stderr(folder: Path) 
         {"id": "tiny", "sha256": input_hash(load_scenario(folder / "tiny.yaml"))}
     ]
     moves = [d["move"] for d in game["decisions"]]
-    assert moves[:3] == ["none", "refuse", "model"]
+    assert moves[:3] == ["hold", "none", "refuse"]
     assert [d["number"] for d in game["decisions"]] == list(range(1, len(moves) + 1))
     args = ["play", "tiny.yaml", "--as", "south", "--moves", str(MOVES), "--json"]
     screens = runner.invoke(app, args).stderr
