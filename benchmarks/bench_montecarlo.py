@@ -1,7 +1,7 @@
 """Monte Carlo cost of the flagship, every figure measured in this one run (prints, never asserts).
 
 Run: .venv/bin/python benchmarks/bench_montecarlo.py [--runs N] [--memory-runs N] [--dask-runs N]
-     [--quick]
+     [--memory-small N] [--only cold|throughput|memory|dask] [--quick]
 
 Prints: runs per second with 1 and 2 workers and their ratio; engine CPU per run-event against a
 bare SimPy timeout in this process; peak memory at 10,000 and --memory-runs runs (default
@@ -150,13 +150,16 @@ def per_event(cpu_per_run: float) -> None:
 def _peak_memory(runs: int) -> tuple[float, float, float]:
     """(parent MB, largest worker MB, wall s) of a fresh process simulating *runs* runs.
 
-    The per-run export is streamed to /dev/null, as ``negsim run --export`` streams it.
+    The per-run export is streamed to /dev/null as ``negsim run --export`` streams it: as CSV
+    and, when pyarrow is installed, as Parquet too, both in the same run.
     """
     code = (
         "import os, resource, time, sim; from sim.analysis.montecarlo import simulate; "
+        "from importlib.util import find_spec; "
+        "binary = open(os.devnull, 'wb') if find_spec('pyarrow') else None; "
         "t = time.perf_counter(); "
         f"simulate(sim.load_scenario({str(FLAGSHIP)!r}), runs={runs}, seed=1, workers=2, "
-        "input_points=0, export=open(os.devnull, 'w')); "
+        "input_points=0, export=open(os.devnull, 'w'), parquet=binary); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
         "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.perf_counter() - t)"
     )
@@ -167,9 +170,16 @@ def _peak_memory(runs: int) -> tuple[float, float, float]:
 
 def memory(small: int, large: int) -> None:
     print(
-        f"peak resident memory (fresh process, 2 workers, export streamed), {small:,} vs {large:,}:"
+        f"peak resident memory (fresh process, 2 workers, CSV and Parquet streamed), {small:,} vs "
+        f"{large:,}:"
     )
-    (p_small, c_small, _), (p_large, c_large, wall) = _peak_memory(small), _peak_memory(large)
+    measured = []
+    for runs in (small, large):
+        measured.append(_peak_memory(runs))
+        parent, child, wall = measured[-1]
+        print(f"    {runs:,} runs: parent {parent:.0f} MB, worker {child:.0f} MB, {wall:.0f} s")
+        sys.stdout.flush()
+    (p_small, c_small, _), (p_large, c_large, wall) = measured
     ratio = p_large / p_small
     _row("parent", f"{p_small:.0f} MB -> {p_large:.0f} MB = {ratio:.2f}x", "<= 1.2x", ratio <= 1.2)
     _row("largest worker", f"{c_small:.0f} MB -> {c_large:.0f} MB = {c_large / c_small:.2f}x")
@@ -207,17 +217,28 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10_000, help="runs for the throughput")
     parser.add_argument("--memory-runs", type=int, default=1_000_000, help="large memory run")
     parser.add_argument("--dask-runs", type=int, default=100_000, help="runs through Dask")
+    parser.add_argument(
+        "--memory-small", type=int, default=10_000, help="small memory run (the baseline)"
+    )
+    parser.add_argument(
+        "--only",
+        choices=("cold", "throughput", "memory", "dask"),
+        help="measure only this part (e.g. one long memory run while others use the machine)",
+    )
     parser.add_argument("--quick", action="store_true", help="small counts, to try the script")
     args = parser.parse_args()
-    small = 10_000
+    small = args.memory_small
     if args.quick:
         args.runs, small, args.memory_runs, args.dask_runs = 400, 1_000, 4_000, 400
     print(f"start: {_load()}")
-    cold_start()
-    cpu = throughput(args.runs)
-    per_event(cpu)
-    memory(small, args.memory_runs)
-    dask(args.dask_runs)
+    if args.only in (None, "cold"):
+        cold_start()
+    if args.only in (None, "throughput"):
+        per_event(throughput(args.runs))
+    if args.only in (None, "memory"):
+        memory(small, args.memory_runs)
+    if args.only in (None, "dask"):
+        dask(args.dask_runs)
     print(f"end: {_load()}")
     widths = [max(len(row[i]) for row in ROWS) for i in range(4)]
     print()

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import sys
 from collections.abc import Iterator
@@ -9,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dask_cluster import local_cluster, requires_dask
 from typer.testing import CliRunner
 
 from sim.analysis import executors
@@ -18,10 +18,6 @@ from sim.cli import app
 from sim.errors import NegsimError
 from sim.scenario.loader import load_scenario
 
-requires_dask = pytest.mark.skipif(
-    importlib.util.find_spec("distributed") is None,
-    reason="Dask is an optional extra (pip install 'negsim[dask]'); `make test` installs it",
-)
 runner = CliRunner()
 RUNS = 90
 
@@ -43,17 +39,7 @@ def _export(workdir: Path, name: str, *options: str) -> str:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
-    """A real Dask cluster on this machine: two in-process workers behind a TCP scheduler."""
-    distributed = pytest.importorskip("distributed", reason="Dask is an optional extra")
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=False,
-        protocol="tcp",
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as local:
-        yield local
+    yield from local_cluster()
 
 
 def test_results_come_back_in_task_order_whatever_finishes_first() -> None:

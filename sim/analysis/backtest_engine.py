@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.analysis.design import pool_context
-from sim.analysis.executors import worker_start
+from sim.analysis.executors import results_in_order
 from sim.analysis.montecarlo import simulate_run
 from sim.engine.sampling import compile_scenario
-from sim.model.eu_kernel import compile_kernels
 from sim.scenario.format import Scenario
 
 FloatArray = npt.NDArray[np.float64]
@@ -58,17 +55,8 @@ def run_issues(
     tasks = [(s, runs, issue_seed(seed, j)) for j, s in enumerate(scenarios)]
     workers = workers if workers > 0 else os.cpu_count() or 1
     results: list[FloatArray] = []
-    if workers == 1 or len(tasks) < 2:
-        for task in tasks:
-            results.append(_task(task))
-            if progress is not None:
-                progress(len(results))
-        return results
-    compile_kernels()  # once, before the workers fork
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)), mp_context=pool_context(), initializer=worker_start
-    ) as pool:
-        for positions in pool.map(_task, tasks):
+    with results_in_order(_task, tasks, workers) as parts:
+        for positions in parts:
             results.append(positions)
             if progress is not None:
                 progress(len(results))

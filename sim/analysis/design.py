@@ -8,24 +8,25 @@ points (common random numbers; Law 2015, §11.2).
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from sim.analysis.executors import worker_start
+from sim.analysis.executors import default_chunk_size, results_in_order
 from sim.analysis.results import InputSpread
 from sim.analysis.streams import design_generator, simulate_at
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
 from sim.engine.sampling import ScenarioArrays, apply_inputs, compile_scenario
 from sim.errors import SimulationError
-from sim.model.eu_kernel import compile_kernels
 from sim.scenario.format import Scenario
+from sim.vocabulary import MAX_WORKERS
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 Point = tuple[float, ...]
 """One value per factor of the scenario's input space, in its order."""
 PointProgress = Callable[[int], None]
@@ -36,12 +37,6 @@ SPREAD_POINTS = 16
 """Input draws behind the input spread of :func:`sim.simulate`."""
 SPREAD_RUNS = 100
 """Runs per input draw there (fewer when the simulation itself has fewer runs)."""
-
-
-def pool_context() -> multiprocessing.context.BaseContext:
-    """The process start method for worker pools: fork where the platform has it."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 @dataclass(frozen=True)
@@ -59,26 +54,64 @@ class PointShares:
 
 
 @dataclass(frozen=True)
-class _Task:
+class PointChunk:
+    """Simulations ``start`` to ``stop - 1`` of a design, numbered point by point.
+
+    Simulation *s* is run ``s % runs`` at point ``s // runs``; the chunk carries the points it
+    touches, from point ``first``. Why a range of simulations rather than of points: a chunk is
+    the same amount of work whatever the runs per point, and a design of a few points with many
+    runs each (the input spread) still spreads over every worker. Its counts are integers, so
+    adding them up chunk by chunk is exact whatever the chunks.
+    """
+
     arrays: ScenarioArrays
     rules: OutcomeRules
     points: tuple[Point, ...]
+    first: int
     runs: int
     seed: int
+    start: int
+    stop: int
 
 
-def _evaluate(task: _Task) -> FloatArray:
-    rules = task.rules
-    n_out, n_primary = len(rules.outcome_ids), len(rules.primary_ids)
-    counts = np.zeros((len(task.points), n_out + n_primary))
-    for row, point in enumerate(task.points):
-        arrays = apply_inputs(task.arrays, point)
-        for k in range(task.runs):
-            _, record = simulate_at(arrays, task.seed, k)
+def run_point_chunk(chunk: PointChunk) -> IntArray:
+    """Outcome and primary-class counts of a chunk's simulations: one row per point it touches."""
+    rules = chunk.rules
+    n_out = len(rules.outcome_ids)
+    counts = np.zeros((len(chunk.points), n_out + len(rules.primary_ids)), dtype=np.int64)
+    for row, point in enumerate(chunk.points):
+        index = chunk.first + row
+        low = max(chunk.start, index * chunk.runs) - index * chunk.runs
+        high = min(chunk.stop, (index + 1) * chunk.runs) - index * chunk.runs
+        arrays = apply_inputs(chunk.arrays, point)
+        for k in range(low, high):
+            _, record = simulate_at(arrays, chunk.seed, k)
             flags, primary = classify(record, rules)
             counts[row, :n_out] += flags
             counts[row, n_out + primary] += 1
-    return counts / task.runs
+    return counts
+
+
+def point_chunks(
+    arrays: ScenarioArrays,
+    rules: OutcomeRules,
+    points: Sequence[Point],
+    runs: int,
+    seed: int,
+    size: int,
+) -> list[PointChunk]:
+    """The design's simulations in chunks of *size*, in order."""
+    total = len(points) * runs
+    chunks = []
+    for start in range(0, total, size):
+        stop = min(start + size, total)
+        first, last = start // runs, (stop - 1) // runs
+        chunks.append(
+            PointChunk(
+                arrays, rules, tuple(points[first : last + 1]), first, runs, seed, start, stop
+            )
+        )
+    return chunks
 
 
 def evaluate_points(
@@ -88,38 +121,48 @@ def evaluate_points(
     seed: int = 0,
     workers: int = 1,
     progress: PointProgress | None = None,
+    *,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
 ) -> PointShares:
-    """Simulate *runs_per_point* runs at each point; the outcome shares per point, in order."""
+    """Simulate *runs_per_point* runs at each point; the outcome shares per point, in order.
+
+    Args:
+        scenario: a validated scenario with uncertain inputs.
+        points: the design, one value per factor of the scenario's input space each.
+        runs_per_point: runs 0 … *runs_per_point* − 1 at every point (common random numbers).
+        seed: root seed of the runs.
+        workers: processes of the local pool (0 = one per CPU); with an *executor* it only sets
+            the default chunk size. Results do not depend on it.
+        executor: where chunks run instead of a local pool (any ``concurrent.futures.Executor``,
+            as in :func:`sim.simulate`); results do not depend on it.
+        chunk_size: simulations per chunk, across points (default: as :func:`sim.simulate`
+            chooses for that many runs); results do not depend on it.
+        progress: called with the number of points finished so far.
+    """
     if runs_per_point < 1:
         raise SimulationError(f"runs per point must be at least 1 (got {runs_per_point})")
+    if not 0 <= workers <= MAX_WORKERS:
+        raise SimulationError(f"workers must be from 0 to {MAX_WORKERS} (got {workers})")
+    if chunk_size is not None and chunk_size < 1:
+        raise SimulationError(f"chunk_size must be at least 1 (got {chunk_size})")
+    workers = workers if workers > 0 else os.cpu_count() or 1
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
-    size = max(1, min(16, len(points) // (max(workers, 1) * 4) or 1))
-    tasks = [
-        _Task(arrays, rules, tuple(points[i : i + size]), runs_per_point, seed)
-        for i in range(0, len(points), size)
-    ]
-    parts: list[FloatArray] = []
-
-    def store(part: FloatArray) -> None:
-        parts.append(part)
-        if progress is not None:
-            progress(sum(len(p) for p in parts))
-
-    if workers <= 1 or len(tasks) == 1:
-        for task in tasks:
-            store(_evaluate(task))
-    else:
-        compile_kernels()
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(tasks)),
-            mp_context=pool_context(),
-            initializer=worker_start,
-        ) as pool:
-            for part in pool.map(_evaluate, tasks):
-                store(part)
-    shares = np.vstack(parts) if parts else np.zeros((0, len(rules.outcome_ids)))
-    return PointShares(rules.outcome_ids + rules.primary_ids, shares, runs_per_point)
+    ids = rules.outcome_ids + rules.primary_ids
+    total = len(points) * runs_per_point
+    size = chunk_size or default_chunk_size(total, workers)
+    chunks = point_chunks(arrays, rules, points, runs_per_point, seed, size)
+    counts = np.zeros((len(points), len(ids)), dtype=np.int64)
+    finished = 0
+    with results_in_order(run_point_chunk, chunks, workers, executor) as parts:
+        for chunk, part in zip(chunks, parts, strict=True):
+            counts[chunk.first : chunk.first + len(part)] += part
+            done = chunk.stop // runs_per_point
+            if progress is not None and done > finished:
+                progress(done)
+            finished = done
+    return PointShares(ids, counts / runs_per_point, runs_per_point)
 
 
 def input_spread(
@@ -128,6 +171,9 @@ def input_spread(
     points: int = SPREAD_POINTS,
     runs_per_point: int = SPREAD_RUNS,
     workers: int = 1,
+    *,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
 ) -> InputSpread | None:
     """The 10–90 % range of every share across *points* draws of the uncertain inputs.
 
@@ -139,7 +185,9 @@ def input_spread(
         return None
     rng = design_generator(seed)
     draws = [space.values(rng.random(len(space))) for _ in range(points)]
-    result = evaluate_points(scenario, draws, runs_per_point, seed, workers)
+    result = evaluate_points(
+        scenario, draws, runs_per_point, seed, workers, executor=executor, chunk_size=chunk_size
+    )
     low, high = np.percentile(result.shares, [10, 90], axis=0)
     return InputSpread(
         points,

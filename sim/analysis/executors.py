@@ -14,12 +14,13 @@ import re
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TypeVar
 
 from sim.errors import NegsimError
+from sim.model.eu_kernel import compile_kernels
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -52,6 +53,36 @@ def in_order(
         if following is not None:
             pending.append(executor.submit(function, following))
         yield result
+
+
+def default_chunk_size(runs: int, workers: int) -> int:
+    """About eight chunks per worker, each of 25 to 500 runs."""
+    return max(25, min(500, runs // (workers * 8) or 1))
+
+
+@contextmanager
+def results_in_order(
+    function: Callable[[Task], Result],
+    tasks: Sequence[Task],
+    workers: int,
+    executor: Executor | None = None,
+) -> Iterator[Iterable[Result]]:
+    """``function(task)`` for every task, in task order, wherever the tasks run.
+
+    In this process when there is no *executor* and one worker (or one task); else on the
+    *executor*, or on a local pool of up to *workers* processes that lives as long as the
+    context. Every simulation (``negsim run``, design points, backtests) goes through here, so
+    ``--executor`` and ``--workers`` reach all of them alike.
+    """
+    if executor is None and (workers <= 1 or len(tasks) <= 1):
+        yield map(function, tasks)
+        return
+    compile_kernels()  # once, before forking or threads, so no worker compiles it again
+    with ExitStack() as stack:
+        if executor is None:
+            # never a process without a task to run
+            executor = stack.enter_context(local_pool(min(workers, len(tasks))))
+        yield in_order(function, tasks, executor, window=max(32, 4 * workers))
 
 
 def local_pool(workers: int) -> ProcessPoolExecutor:

@@ -10,16 +10,16 @@ memory does not grow with the number of runs.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import numpy as np
 
 from sim.analysis.design import SPREAD_POINTS, SPREAD_RUNS, input_spread
-from sim.analysis.executors import in_order, local_pool
+from sim.analysis.executors import default_chunk_size, results_in_order
 from sim.analysis.forecast import baselines
 from sim.analysis.results import Results
 from sim.analysis.runs import RunCsv, RunTable
@@ -36,7 +36,6 @@ from sim.engine.sampling import (
     draw_values,
 )
 from sim.errors import SimulationError
-from sim.model.eu_kernel import compile_kernels
 from sim.scenario.format import Scenario
 from sim.vocabulary import MAX_RUNS, MAX_SEED, MAX_WORKERS
 
@@ -115,11 +114,6 @@ def _empty_table(runs: int, rules: OutcomeRules, a: ScenarioArrays, weeks: int) 
     )
 
 
-def default_chunk_size(runs: int, workers: int) -> int:
-    """About eight chunks per worker, each of 25 to 500 runs."""
-    return max(25, min(500, runs // (workers * 8) or 1))
-
-
 def _ranges(runs: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, runs, size):
         yield start, min(start + size, runs)
@@ -136,6 +130,7 @@ def simulate(
     executor: Executor | None = None,
     chunk_size: int | None = None,
     export: TextIO | None = None,
+    parquet: BinaryIO | None = None,
     keep_runs: bool = False,
 ) -> Results:
     """Run *scenario* *runs* times and aggregate the outcome distribution.
@@ -156,6 +151,9 @@ def simulate(
             depend on it.
         export: a text stream to write the per-run table to as CSV, chunk by chunk, while the
             runs finish (what ``Results.to_csv`` would return).
+        parquet: a binary stream to write the per-run table to as Parquet, a row group at a
+            time while the runs finish (what ``sim.analysis.export.parquet_bytes`` would
+            return; needs pyarrow, checked before the first run).
         keep_runs: also keep every run's row in ``Results.table`` (memory grows with runs).
     """
     if not 1 <= runs <= MAX_RUNS:
@@ -182,26 +180,33 @@ def simulate(
     tasks = [Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _ranges(runs, size)]
     done = 0
     with ExitStack() as stack:
-        parts: Iterable[RunTable]
-        if executor is None and (workers == 1 or len(tasks) == 1):
-            parts = map(run_chunk, tasks)
-        else:
-            compile_kernels()  # once, before forking or threads, so no worker compiles it again
-            if executor is None:
-                # never a process without a chunk to run
-                executor = stack.enter_context(local_pool(min(workers, len(tasks))))
-            parts = in_order(run_chunk, tasks, executor, window=max(32, 4 * workers))
+        table = None
+        if parquet is not None:
+            from sim.analysis.export import RunParquet  # pyarrow: only for Parquet
+
+            table = stack.enter_context(RunParquet(scenario, *names, parquet))
+        parts = stack.enter_context(results_in_order(run_chunk, tasks, workers, executor))
         for task, part in zip(tasks, parts, strict=True):
             tally.add(part)
             if csv is not None:
                 csv.write(task.start, part)
+            if table is not None:
+                table.write(task.start, part)
             if keep_runs:
                 kept.append(part)
             done += task.stop - task.start
             if progress is not None:
                 progress(done)
     spread = (
-        input_spread(scenario, seed, input_points, min(SPREAD_RUNS, runs), workers)
+        input_spread(
+            scenario,
+            seed,
+            input_points,
+            min(SPREAD_RUNS, runs),
+            workers,
+            executor=executor,
+            chunk_size=chunk_size,
+        )
         if input_points > 0
         else None
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -193,6 +194,9 @@ def sensitivity(
     outcome: str | None = None,
     discovery_runs: int = 2000,
     progress: Stage | None = None,
+    *,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
 ) -> Sensitivity:
     """Rank the scenario's uncertain inputs by their influence on each outcome's share.
 
@@ -210,6 +214,9 @@ def sensitivity(
             first primary class).
         discovery_runs: Monte Carlo runs, inputs drawn per run, behind the PRIM box (0: none).
         progress: called with (stage, done, total) as design points and runs finish.
+        executor: where the design points and the discovery runs execute instead of a local
+            pool (any ``concurrent.futures.Executor``, as in :func:`sim.simulate`).
+        chunk_size: runs per task sent to a worker; results do not depend on it.
     """
     if method not in METHODS:
         raise SimulationError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
@@ -243,7 +250,14 @@ def sensitivity(
         return lambda done: progress(stage, done, total)
 
     result = evaluate_points(
-        scenario, points, runs_per_point, seed, workers, report("design points", len(points))
+        scenario,
+        points,
+        runs_per_point,
+        seed,
+        workers,
+        report("design points", len(points)),
+        executor=executor,
+        chunk_size=chunk_size,
     )
     indices: dict[str, dict[str, FloatArray]] = {}
     for key in dict.fromkeys(ids):
@@ -271,6 +285,8 @@ def sensitivity(
             workers=workers,
             progress=report("discovery runs", discovery_runs),
             input_points=0,
+            executor=executor,
+            chunk_size=chunk_size,
             keep_runs=True,  # PRIM needs every run's inputs and outcome
         )
         outcome_ids = [o.id for o in scenario.outcomes]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, BinaryIO, TextIO
 
 import typer
 
@@ -40,7 +40,7 @@ def simulate_with_progress(
     executor: Executor | None = None,
     chunk_size: int | None = None,
     export: TextIO | None = None,
-    keep_runs: bool = False,
+    parquet: BinaryIO | None = None,
 ) -> Results:
     """Simulate, with a progress bar on stderr when it is a terminal."""
     with run_progress() as bar:
@@ -54,7 +54,7 @@ def simulate_with_progress(
             executor=executor,
             chunk_size=chunk_size,
             export=export,
-            keep_runs=keep_runs,
+            parquet=parquet,
         )
 
 
@@ -100,17 +100,14 @@ def run(
         if export is not None:
             table = outputs.add(export, "--export", PARQUET if parquet else CSV, Path("runs.csv"))
         with outputs.staging() as staging, open_executor(executor) as pool:
-            # A CSV export streams into its temporary file while the runs finish; Parquet is
-            # written from the kept rows at the end. Both are put in place with the report.
+            # The export (CSV, or Parquet a row group at a time) streams into its temporary
+            # file while the runs finish; it is put in place with the report.
             rows = staging.text(table) if table is not None and not parquet else None
+            binary = staging.handle(table) if table is not None and parquet else None
             results = simulate_with_progress(
-                loaded, runs, seed, workers, pool, chunk_size, rows, keep_runs=parquet
+                loaded, runs, seed, workers, pool, chunk_size, rows, binary
             )
             staging.write(report, render_report(results))
-            if table is not None and parquet:
-                from sim.analysis.export import parquet_bytes  # pyarrow: only for Parquet
-
-                staging.write(table, parquet_bytes(results))
             staging.install()
         people = outputs.people()
         if json:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import sys
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from sim.analysis.executors import open_executor
 from sim.analysis.sensitivity import METHODS, Method, Sensitivity, sensitivity
-from sim.cli.common import Seed, Workers, console, run_progress, user_errors_exit_2
+from sim.cli.common import (
+    ChunkSize,
+    ExecutorSpec,
+    Seed,
+    Workers,
+    console,
+    run_progress,
+    user_errors_exit_2,
+)
 from sim.errors import NegsimError
 from sim.report.sensitivity import write_sensitivity_report
 from sim.report.sensitivity_table import format_sensitivity
@@ -50,6 +60,8 @@ def sensitivity_command(
         ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing report.")] = False,
+    executor: ExecutorSpec = "local",
+    chunk_size: ChunkSize = None,
 ) -> None:
     """Rank a scenario's uncertain inputs by their influence on its outcomes; find a PRIM box."""
     with user_errors_exit_2():
@@ -58,17 +70,20 @@ def sensitivity_command(
         if output is not None and output.exists() and not force:
             raise NegsimError(f"{output}: already exists; choose another path or pass --force")
         loaded = load_scenario(scenario)
-        result = _with_progress(
-            loaded,
-            method,
-            runs_per_point,
-            seed,
-            workers,
-            trajectories,
-            base,
-            outcome,
-            discovery_runs,
-        )
+        with open_executor(executor) as pool:
+            result = _with_progress(
+                loaded,
+                method,
+                runs_per_point,
+                seed,
+                workers,
+                trajectories,
+                base,
+                outcome,
+                discovery_runs,
+                pool,
+                chunk_size,
+            )
         report = write_sensitivity_report(result, output, force=force)
         if json:
             sys.stdout.write(result.to_json())
@@ -89,6 +104,8 @@ def _with_progress(
     base: int,
     outcome: str | None,
     discovery_runs: int,
+    executor: Executor | None,
+    chunk_size: int | None,
 ) -> Sensitivity:
     from sim.scenario.format import Scenario
 
@@ -113,4 +130,6 @@ def _with_progress(
             outcome=outcome,
             discovery_runs=discovery_runs,
             progress=progress,
+            executor=executor,
+            chunk_size=chunk_size,
         )
