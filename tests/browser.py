@@ -42,7 +42,8 @@ ARGS = (
 NARROW = 400
 """Viewport width of a phone, in CSS pixels: no page may scroll sideways at it."""
 DESKTOP = 1280
-DRAWN_TIMEOUT_MS = 20_000
+DRAWN_TIMEOUT_MS = 120_000
+"""A guard against a hang: the wait ends once every chart is drawn, however busy the machine."""
 
 DRAWN_JS = """() => [...document.querySelectorAll('.plotly-graph-div')].map(d => ({
     id: d.id,

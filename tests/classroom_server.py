@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 TINY = Path(__file__).resolve().parent / "testdata" / "tiny"
-STARTUP_SECONDS = 180.0
+HANG_SECONDS = 600.0
+"""A server silent this long has hung: a guard against hangs, not a time anything needs."""
 
 
 @dataclass
@@ -31,9 +36,7 @@ class Server:
         """Stop the server: SIGKILL when *kill* (a crash), else SIGTERM."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            self.process.wait(timeout=30)
-        assert self.process.stdout is not None
-        self.process.stdout.close()
+        self.process.wait(timeout=HANG_SECONDS)
 
 
 def classroom_folder(tmp: Path) -> Path:
@@ -43,27 +46,62 @@ def classroom_folder(tmp: Path) -> Path:
     return tmp
 
 
+def _lines(process: subprocess.Popen[str]) -> queue.Queue[str | None]:
+    """The server's output, line by line, read in a thread (None: the output ended)."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:  # to the end, so that the server never blocks on a full pipe
+        assert process.stdout is not None
+        with process.stdout:
+            for line in process.stdout:
+                lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+"""Straight to the server on this machine, whatever proxy the environment names."""
+
+
+def _ready(base: str) -> bool:
+    try:
+        with LOCAL.open(f"{base}/ready", timeout=HANG_SECONDS) as reply:
+            return bool(reply.status == 200)
+    except urllib.error.HTTPError as error:
+        assert error.code == 503, error  # warming up; anything else is a bug
+        return False
+
+
 def start_server(folder: Path, *args: str) -> Server:
-    """Start ``negsim classroom tiny.yaml`` in *folder* on a free port; wait for its URLs."""
+    """Start ``negsim classroom tiny.yaml`` in *folder* on a free port; wait until it is ready.
+
+    Ready means: it printed its URLs and ``/ready`` answers 200 (the scenario loaded and the
+    kernel compiled, however long that takes on a busy machine or a cold numba cache).
+    """
     command = [sys.executable, "-m", "sim", "classroom", "tiny.yaml", "--port", "0", *args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
-    assert process.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if line.startswith("students:"):
-            text = "".join(lines)
-            teach = re.search(r"instructor: (\S+)", text)
-            join = re.search(r"students:\s+(\S+)", text)
-            assert teach and join
-            base = teach.group(1).split("/teach/")[0]
-            return Server(process, base, teach.group(1), join.group(1), folder, text)
-    process.kill()
-    raise AssertionError("the classroom server did not start:\n" + "".join(lines))
+    output = _lines(process)
+    seen: list[str] = []
+    try:
+        while not seen or not seen[-1].startswith("students:"):
+            line = output.get(timeout=HANG_SECONDS)
+            if line is None:
+                raise AssertionError("the classroom server exited:\n" + "".join(seen))
+            seen.append(line)
+    except queue.Empty:
+        process.kill()
+        raise AssertionError("the classroom server hung:\n" + "".join(seen)) from None
+    text = "".join(seen)
+    teach = re.search(r"instructor: (\S+)", text)
+    join = re.search(r"students:\s+(\S+)", text)
+    assert teach and join
+    base = teach.group(1).split("/teach/")[0]
+    while not _ready(base):
+        assert process.poll() is None, "the classroom server exited while warming up"
+        time.sleep(0.05)
+    return Server(process, base, teach.group(1), join.group(1), folder, text)

@@ -75,6 +75,21 @@ def alive(pid: int) -> bool:
     return fields[0] != "Z"
 
 
+def threads(pid: int) -> int:
+    """How many threads *pid* runs (Linux ``/proc``; 0 when it is gone)."""
+    return len(list(Path(f"/proc/{pid}/task").glob("*")))
+
+
+def catches(pid: int, number: int) -> bool:
+    """True when *pid* has a handler of its own for signal *number* (Linux ``/proc``)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught, 16) >> (number - 1) & 1)
+
+
 def wait_until(test: Callable[[], bool], seconds: float = TIMEOUT) -> bool:
     """Poll *test* every 50 ms until it holds or *seconds* pass; return whether it held."""
     deadline = time.monotonic() + seconds

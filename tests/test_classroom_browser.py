@@ -3,13 +3,18 @@
 Each test starts a real server (``python -m sim classroom``) in a folder of its own and drives
 it with Playwright: separate browser contexts are separate students (separate cookies).
 Set NEGSIM_SCREENSHOTS=DIR to keep a screenshot of every kind of page.
+
+Every wait is for a condition, never for a time: the server is used once it says it is ready,
+and a page is read or acted on once its event stream confirms that it shows the latest state
+(``body[data-live=current]``, see ``sim/classroom/shell.py``). Timeouts only guard against hangs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +22,12 @@ import pytest
 from classroom_server import Server, classroom_folder, start_server
 
 Page = Any
+NewPage = Callable[[], Page]
 SHOTS = os.environ.get("NEGSIM_SCREENSHOTS", "")
 WAIT = 120_000
-"""Milliseconds to wait for a page (the machine may be busy)."""
+"""Milliseconds after which a wait for a page calls it hung (no wait needs a set time)."""
+CURRENT = "body[data-live=current]"
+"""A page whose event stream has confirmed that it shows the latest state."""
 
 
 def shoot(page: Page, name: str) -> None:
@@ -35,16 +43,55 @@ def server(tmp_path: Path) -> Iterator[Server]:
     running.stop()
 
 
-def new_page(browser: Any) -> Page:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(WAIT)
-    return page
+@pytest.fixture
+def new_page(chromium: Any) -> Iterator[NewPage]:
+    """Opens a page in a browser context of its own (a student); all are closed after the test."""
+    contexts: list[Any] = []
+
+    def opened() -> Page:
+        context = chromium.new_context(viewport={"width": 1200, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(WAIT)
+        return page
+
+    yield opened
+    for context in contexts:
+        context.close()
 
 
-def set_up(browser: Any, server: Server, humans: list[str], groups: int) -> Page:
-    teacher = new_page(browser)
-    teacher.goto(server.teach)
+def settled(page: Page) -> None:
+    """Wait until *page* shows the latest state (its live update has nothing newer)."""
+    page.wait_for_selector(CURRENT, state="attached")
+
+
+def visit(page: Page, url: str) -> None:
+    page.goto(url)
+    settled(page)
+
+
+def fresh(page: Page) -> None:
+    """Reload *page* and wait until it shows the latest state.
+
+    The page's own live update may reload it at the same moment, which breaks this reload off
+    (Playwright says "interrupted", "aborted" or "not attached to an active page"): then reload
+    again once that navigation has loaded.
+    """
+    from playwright.sync_api import Error
+
+    for _ in range(5):
+        try:
+            page.reload(wait_until="load")
+            break
+        except Error:
+            with contextlib.suppress(Error):
+                page.wait_for_load_state("load")
+    settled(page)
+
+
+def set_up(new_page: NewPage, server: Server, humans: list[str], groups: int) -> Page:
+    teacher = new_page()
+    visit(teacher, server.teach)
     shoot(teacher, "instructor-setup")
     for box in teacher.locator("input[name=humans]").all():
         if box.get_attribute("value") in humans:
@@ -54,32 +101,20 @@ def set_up(browser: Any, server: Server, humans: list[str], groups: int) -> Page
     teacher.fill("input[name=groups]", str(groups))
     teacher.click("text=Open the session")
     teacher.wait_for_selector("#groups")
+    settled(teacher)
     return teacher
 
 
-def take_seat(browser: Any, server: Server, group: int, actor: str, name: str) -> Page:
-    student = new_page(browser)
-    student.goto(server.join)
+def take_seat(new_page: NewPage, server: Server, group: int, actor: str, name: str) -> Page:
+    student = new_page()
+    visit(student, server.join)
     row = student.locator(f"#join-group-{group} li", has_text=f"({actor})")
     row.locator("input[name=name]").fill(name)
     row.locator("button").click()
     student.wait_for_selector("#status")
+    settled(student)
     assert "you are" in student.inner_text("header")
     return student
-
-
-def fresh(page: Page) -> None:
-    """Reload, retrying when the page's own live update reloads it at the same moment."""
-    from playwright.sync_api import Error
-
-    for _ in range(10):
-        try:
-            page.reload(wait_until="load")
-            page.wait_for_selector("#status")
-            return
-        except Error:
-            page.wait_for_timeout(300)
-    raise AssertionError(f"{page.url} did not reload")
 
 
 def status(page: Page) -> str:
@@ -88,23 +123,27 @@ def status(page: Page) -> str:
 
 
 def decide(page: Page, own: bool) -> str:
-    """Make the pending decision: the student's own move when *own*, else the model's."""
+    """Make the pending decision: the student's own move when *own*, else the model's.
+
+    Waits for the page the move leads to (the seat's page again, once it is current).
+    """
+    settled(page)
     page.wait_for_selector("#decision-form")
     if page.locator("table.asks").count():
         if own:
             page.locator("table.asks input").first.fill("45")
-            page.click("text=Make these proposals")
-            return "proposal"
-        page.click("text=Make the model's proposals")
-        return "model"
-    if own and "asks you to move" in page.inner_text("#decision"):
-        page.click("button:has-text('Refuse')")
-        return "answer"
-    if own and page.locator("button:has-text('Hold')").count():
-        page.click("button:has-text('Hold')")
-        return "ladder"
-    page.click("text=Take the model's move")
-    return "model"
+            kind, button = "proposal", "text=Make these proposals"
+        else:
+            kind, button = "model", "text=Make the model's proposals"
+    elif own and "asks you to move" in page.inner_text("#decision"):
+        kind, button = "answer", "button:has-text('Refuse')"
+    elif own and page.locator("button:has-text('Hold')").count():
+        kind, button = "ladder", "button:has-text('Hold')"
+    else:
+        kind, button = "model", "text=Take the model's move"
+    page.click(button)
+    settled(page)  # the submitted page is "sent", so this waits for the seat's next page
+    return kind
 
 
 def play_to_the_end(pages: list[Page], own: int = 8, limit: int = 200) -> dict[str, int]:
@@ -125,29 +164,30 @@ def play_to_the_end(pages: list[Page], own: int = 8, limit: int = 200) -> dict[s
 
 
 def test_two_students_play_a_group_to_the_end_and_the_debrief_marks_it(
-    chromium: Any, server: Server
+    new_page: NewPage, server: Server
 ) -> None:
-    teacher = set_up(chromium, server, ["north", "south"], 1)
+    teacher = set_up(new_page, server, ["north", "south"], 1)
     shoot(teacher, "instructor")
-    north = take_seat(chromium, server, 1, "north", "Alice")
+    north = take_seat(new_page, server, 1, "north", "Alice")
     shoot(north, "seat-proposals")
-    south = take_seat(chromium, server, 1, "south", "Bob")
+    south = take_seat(new_page, server, 1, "south", "Bob")
     assert north.url != south.url
     # live update: south's page follows the group without a reload once north moves
     assert status(north).startswith("Your move")
     assert "Waiting for north" in status(south)
     decide(north, own=True)
-    south.wait_for_function(
-        "() => !document.querySelector('#status').innerText.includes('Waiting for north')"
+    south.wait_for_function(  # null-safe: the page may be mid-reload when this looks
+        "() => { const s = document.querySelector('body[data-live=current] #status');"
+        " return s !== null && !s.innerText.includes('Waiting for north'); }"
     )
     assert "Answers to your proposals" in north.inner_text("#reply")
     done = play_to_the_end([north, south])
     assert done.get("proposal", 0) >= 1 and done.get("answer", 0) >= 1
     assert "Your score" in status(south)
     shoot(south, "seat-over")
-    teacher.goto(server.teach)
+    visit(teacher, server.teach)
     teacher.click("text=End and open the debrief")
-    teacher.wait_for_selector("#debrief-outcomes .plot-container", timeout=3 * WAIT)
+    teacher.wait_for_selector("#debrief-outcomes .plot-container")  # once the Monte Carlo is done
     shoot(teacher, "debrief")
     names = teacher.evaluate(
         "() => document.getElementById('debrief-outcomes').data.map(t => t.name)"
@@ -165,20 +205,38 @@ def test_two_students_play_a_group_to_the_end_and_the_debrief_marks_it(
 
 
 def test_a_reload_or_a_new_visit_to_the_join_link_keeps_the_seat(
-    chromium: Any, server: Server
+    new_page: NewPage, server: Server
 ) -> None:
-    set_up(chromium, server, ["south"], 2)
-    student = take_seat(chromium, server, 2, "south", "Carol")
+    set_up(new_page, server, ["south"], 2)
+    student = take_seat(new_page, server, 2, "south", "Carol")
     seat_url = student.url
     before = student.inner_text("header")
-    student.reload()
+    fresh(student)
     assert student.url == seat_url and student.inner_text("header") == before
     student.goto(server.join)  # the seat's cookie brings the student back to it
     student.wait_for_selector("#status")
     assert student.url == seat_url
-    other = new_page(chromium)
-    other.goto(server.join)
+    other = new_page()
+    visit(other, server.join)
     assert "taken" in other.inner_text("#join-group-2")
+
+
+def test_a_page_being_typed_in_keeps_the_text_when_the_game_moves_on(
+    new_page: NewPage, server: Server
+) -> None:
+    teacher = set_up(new_page, server, ["north", "south"], 1)
+    typing = new_page()
+    visit(typing, server.join)
+    row = typing.locator("#join-group-1 li", has_text="(south)")
+    row.locator("input[name=name]").fill("Dana")
+    take_seat(new_page, server, 1, "north", "Erin")  # the join page's state changes meanwhile
+    typing.wait_for_selector("#stale")  # told, not reloaded: the name typed is still there
+    assert typing.input_value("#join-group-1 li:has-text('(south)') input[name=name]") == "Dana"
+    row.locator("button").click()
+    typing.wait_for_selector("#status")
+    assert "you are" in typing.inner_text("header")
+    visit(teacher, server.teach)
+    assert "south: Dana" in teacher.inner_text("#groups")
 
 
 def _moves(folder: Path) -> list[tuple[int, int, str, str]]:
@@ -189,14 +247,14 @@ def _moves(folder: Path) -> list[tuple[int, int, str, str]]:
 
 
 def test_a_server_killed_mid_game_resumes_every_group_with_no_move_lost(
-    chromium: Any, tmp_path: Path
+    new_page: NewPage, tmp_path: Path
 ) -> None:
     folder = classroom_folder(tmp_path)
     server = start_server(folder, "--runs", "40")
     try:
-        set_up(chromium, server, ["north", "south"], 2)
+        set_up(new_page, server, ["north", "south"], 2)
         seats = [
-            take_seat(chromium, server, g, actor, f"{actor}{g}")
+            take_seat(new_page, server, g, actor, f"{actor}{g}")
             for g in (1, 2)
             for actor in ("north", "south")
         ]
@@ -214,7 +272,7 @@ def test_a_server_killed_mid_game_resumes_every_group_with_no_move_lost(
     try:
         assert again.teach.split("/teach/")[1] == server.teach.split("/teach/")[1]
         for page in seats:
-            page.goto(page.url.replace(server.base, again.base))
+            visit(page, page.url.replace(server.base, again.base))
         assert _moves(folder) == before
         for page in seats:
             url = page.url.replace(again.base, server.base)

@@ -220,3 +220,22 @@ def test_the_debrief_and_transcripts_cover_every_seat_decision(room: Class) -> N
     data = room.client.get(f"/debrief/{room.session.instructor_token}/transcript.json").json()
     assert data["groups"][0]["transcript"][0]["by"] in ("seat", "seat→model", "model")
     assert room.client.get("/debrief/nobody/transcript.csv").status_code == 404
+
+
+def test_the_server_says_ready_only_once_it_has_warmed_up(room: Class) -> None:
+    assert room.client.get("/ready").status_code == 503
+    room.classroom.warm_up("tiny.yaml")
+    reply = room.client.get("/ready")
+    assert reply.status_code == 200 and reply.text == "ready\n"
+
+
+def test_the_end_of_the_monte_carlo_changes_the_instructors_pages_not_the_join_page(
+    room: Class,
+) -> None:
+    session = room.session
+    seat = next(iter(room.seats.values()))
+    tokens = (session.instructor_token, session.join_token, seat)
+    before = [room.classroom.fingerprint(t) for t in tokens]
+    room.store.save_distribution(session.id, "{}")
+    after = [room.classroom.fingerprint(t) for t in tokens]
+    assert [a != b for a, b in zip(after, before, strict=True)] == [True, False, False]

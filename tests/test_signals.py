@@ -14,7 +14,17 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from processes import TIMEOUT, alive, children, copy_tiny, leftovers, start, wait_until
+from processes import (
+    TIMEOUT,
+    alive,
+    catches,
+    children,
+    copy_tiny,
+    leftovers,
+    start,
+    threads,
+    wait_until,
+)
 
 RUNS = "200000"
 """Far more runs than the test waits for: the signal always arrives mid-simulation."""
@@ -27,8 +37,25 @@ def folder(tmp_path: Path) -> Path:
 
 
 def _workers_started(folder: Path) -> tuple[subprocess.Popen[str], list[int]]:
+    """Start a run with two workers; return once the pool is up: the parent done forking them.
+
+    Why not as soon as both workers exist: a worker is listed the moment it is forked, while the
+    parent may still be inside ``fork`` (a busy machine can hold it there); a signal then lands in
+    an at-fork hook, where Python prints the exception it raises ("Exception ignored in ...")
+    instead of raising it. The pool starts its manager thread once every worker is forked, and
+    each worker drops the parent's handlers in its initializer.
+    """
     process = start("run", "tiny.yaml", "--runs", RUNS, "--workers", "2", cwd=folder)
-    assert wait_until(lambda: len(children(process.pid)) >= 2), "the workers never started"
+
+    def started() -> bool:
+        workers = children(process.pid)
+        return (
+            len(workers) >= 2
+            and not any(catches(w, signal.SIGTERM) for w in workers)
+            and threads(process.pid) > 1
+        )
+
+    assert wait_until(started), "the workers never started"
     return process, children(process.pid)
 
 
@@ -39,7 +66,7 @@ def test_a_termination_signal_stops_the_workers_and_removes_the_reserved_report(
     process, workers = _workers_started(folder)
     process.send_signal(number)
     assert process.wait(timeout=TIMEOUT) == status
-    assert wait_until(lambda: not any(alive(w) for w in workers), 10), "orphaned workers"
+    assert wait_until(lambda: not any(alive(w) for w in workers)), "orphaned workers"
     assert leftovers(folder) == []
     assert not (folder / "reports" / "tiny.html").exists()
     assert "Traceback" not in process.communicate()[1]
@@ -49,7 +76,7 @@ def test_workers_die_with_their_parent_even_when_it_is_killed_outright(folder: P
     process, workers = _workers_started(folder)
     process.kill()
     process.wait(timeout=TIMEOUT)
-    assert wait_until(lambda: not any(alive(w) for w in workers), 10), "orphaned workers"
+    assert wait_until(lambda: not any(alive(w) for w in workers)), "orphaned workers"
 
 
 SCRIPT = """

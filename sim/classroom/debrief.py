@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.analysis.montecarlo import simulate_run
 from sim.classroom.replay import GroupState, Taken
-from sim.classroom.score import settlement_utilities
+from sim.classroom.score import ending, settlement_utilities
 from sim.engine.outcomes import classify, outcome_rules
 from sim.engine.policy import ProposalView
 from sim.engine.record import RunRecord
@@ -136,14 +136,8 @@ def group_result(number: int, state: GroupState) -> GroupResult:
     """Compare group *number*'s run with the model's run of the same seed and run index."""
     t = state.table
     _, model_record = simulate_run(t.arrays, t.seed, t.run_index)
-
-    def classified(record: RunRecord) -> tuple[tuple[str, ...], str]:
-        flags, cls = classify(record, t.rules)
-        reached = tuple(o for o, f in zip(t.rules.outcome_ids, flags, strict=True) if f)
-        return reached, t.rules.primary_ids[cls]
-
-    outcomes, primary = classified(state.record)
-    model_outcomes, model_primary = classified(model_record)
+    outcomes, primary = ending(state.record, t.rules)
+    model_outcomes, model_primary = ending(model_record, t.rules)
     return GroupResult(
         number,
         state,

@@ -32,7 +32,8 @@ from sim.classroom.moves import (
     answer_text,
     parse_move,
 )
-from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
+from sim.classroom.score import ending
+from sim.engine.outcomes import OutcomeRules, outcome_rules
 from sim.engine.policy import Demand, DemandView, EscalationChoice, EscalationView, ProposalView
 from sim.engine.record import RunRecord
 from sim.engine.run import run_once
@@ -315,12 +316,6 @@ def new_game(scenario: Scenario, actor_id: str, seed: int = 0, run_index: int = 
     return Game(scenario, arrays, outcome_rules(scenario), actor, seed, run_index, parameters)
 
 
-def _classified(game: Game, record: RunRecord) -> tuple[tuple[str, ...], str]:
-    flags, primary = classify(record, game.rules)
-    reached = tuple(o for o, f in zip(game.rules.outcome_ids, flags, strict=True) if f)
-    return reached, game.rules.primary_ids[primary]
-
-
 def play_game(game: Game, ask: Ask) -> PlayResult:
     """Play *game*: ask the player each of its actor's decisions, the model all the others."""
     a = game.arrays
@@ -329,8 +324,8 @@ def play_game(game: Game, ask: Ask) -> PlayResult:
     params = sample_parameters(a, rng)
     record = run_once(a, params, rng, game.run_index, policy)
     _, model_record = simulate_run(a, game.seed, game.run_index)
-    outcomes, primary = _classified(game, record)
-    model_outcomes, model_primary = _classified(game, model_record)
+    outcomes, primary = ending(record, game.rules)
+    model_outcomes, model_primary = ending(model_record, game.rules)
     return PlayResult(
         game,
         record,

@@ -1,4 +1,4 @@
-"""How well a seat did: the settlement's utility to its actor, beside the model's in the same run.
+"""How a run ended and how well a seat did: its outcomes, and the settlement's utility to its actor.
 
 The settlement of a run is each issue's agreement in force at the end, else its status quo. An
 actor's settlement utility is the salience-weighted mean of its issue utilities there
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.outcomes import OutcomeRules, classify
 from sim.engine.record import RunRecord
 from sim.engine.sampling import FloatArray, RunParameters, ScenarioArrays
 from sim.model.bargaining import package_utility
@@ -33,3 +34,10 @@ def settlement_utilities(
         package_utility(points, parameters.position[i], parameters.salience[i])
         for i in range(arrays.n_actors)
     )
+
+
+def ending(record: RunRecord, rules: OutcomeRules) -> tuple[tuple[str, ...], str]:
+    """The ids of the outcomes *record* reached (in scenario order) and of its primary class."""
+    flags, primary = classify(record, rules)
+    reached = tuple(o for o, f in zip(rules.outcome_ids, flags, strict=True) if f)
+    return reached, rules.primary_ids[primary]

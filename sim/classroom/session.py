@@ -28,6 +28,7 @@ from sim.classroom.replay import (
 )
 from sim.classroom.store import GroupRow, Phase, SeatRow, SessionRow, Store
 from sim.errors import NegsimError
+from sim.report.debrief_figures import warm_up as charts_warm_up
 from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
 
@@ -75,6 +76,8 @@ class Classroom:
         self.root = root.resolve()
         self.version = 0
         """Bumped on every change: pages listening for updates reload when it moves."""
+        self.ready = False
+        """True once :meth:`warm_up` has run: every page is then served without a compile."""
         self._scenarios: dict[str, Scenario] = {}
         self._states: dict[tuple[int, int, int], GroupState] = {}
         self._runs: dict[int, tuple[BaseProcess, Connection]] = {}
@@ -88,8 +91,15 @@ class Classroom:
         return self._scenarios[relative]
 
     def warm_up(self, relative: str) -> None:
-        """Load *relative* and play one model run of it, so the first page need not compile."""
+        """Load *relative*, play one model run of it and draw the debrief's charts once.
+
+        The server calls this before it listens, so that no page pays for compiling the kernel
+        (numba, cold on a fresh install) or loading plotly: the first page a student opens is
+        as quick as any. :attr:`ready` is true once it has run.
+        """
         advance(new_table(self.scenario(relative), 0, 0, ()), [])
+        charts_warm_up()
+        self.ready = True
 
     def table(self, session: SessionRow) -> Table:
         """What every group of *session* plays."""
@@ -134,13 +144,15 @@ class Classroom:
         """What a page of *token* shows, in short: it changes when the page should reload.
 
         A seat's page follows its own group only, so that another group's move never reloads
-        it while its student is typing.
+        it while its student is typing; the join page does not show the model's Monte Carlo,
+        so its end reloads only the instructor's pages.
         """
         found = self.store.session_by_token(token)
         if found is not None:
-            session = found[0]
+            session, kind = found
             groups = self.store.groups(session)
-            marks = [session.phase.value, "mc" if self.store.distribution(session.id) else ""]
+            done = kind == "instructor" and self.store.distribution(session.id) is not None
+            marks = [session.phase.value, "mc" if done else ""]
         else:
             session, group, _ = self.seat(token)
             groups = [group]

@@ -54,16 +54,37 @@ body{max-width:none}}
 LIVE = """
 <script>
 (function () {
-  var mark = document.body.dataset.fingerprint, url = document.body.dataset.events;
+  var body = document.body, mark = body.dataset.fingerprint, url = body.dataset.events;
   if (!url || !window.EventSource) { return; }
-  var source = new EventSource(url);
+  var source = new EventSource(url), edited = false;
+  function stop() { source.close(); }
+  document.addEventListener('input', function () { edited = true; });
+  document.addEventListener('change', function () { edited = true; });
+  document.addEventListener('submit', function () { body.dataset.live = 'sent'; stop(); });
+  window.addEventListener('pagehide', stop);
   source.onmessage = function (event) {
-    if (event.data !== mark) { source.close(); window.location.reload(); }
+    if (event.data === mark) { body.dataset.live = 'current'; return; }
+    body.dataset.live = 'stale';
+    stop();
+    if (!edited) { window.location.reload(); return; }
+    var note = document.createElement('p');
+    note.className = 'status wait';
+    note.id = 'stale';
+    note.innerHTML = 'The game has moved on since this page was drawn. What you typed is kept: ' +
+      'send it, or <a href="">reload the page</a>.';
+    document.querySelector('header').after(note);
   };
 })();
 </script>
 """
-"""Reload when the page's fingerprint on the event stream changes."""
+"""Follow the game: reload when the page's fingerprint on the event stream changes.
+
+``data-live`` on the body tells where the page stands: ``current`` once the stream confirms that
+the page shows the latest state, ``stale`` when it no longer does, ``sent`` once a form on it was
+submitted (the answer is another page). Why not always reload: a reload in the middle of typing
+would throw away what the student typed, and one racing a form submission could cancel it; so a
+page whose form was edited keeps it and says it is stale, and a submitted page stops listening.
+"""
 
 
 def page(

@@ -2,8 +2,9 @@
 
 The only module that imports the web framework (FastAPI/Starlette) and the server (uvicorn).
 Pages are rendered on the server; forms post and redirect; each page follows the game over a
-server-sent event stream. Every route takes a token: an unknown one is 404, a refused action
-answers with its 4xx status and changes nothing, a malformed form is FastAPI's 422.
+server-sent event stream. Every route but ``/ready`` (200 once the server has warmed up) takes a
+token: an unknown one is 404, a refused action answers with its 4xx status and changes nothing,
+a malformed form is FastAPI's 422.
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ def create_app(classroom: Classroom) -> FastAPI:
             "",
             "<p>Ask your instructor for the join link.</p>",
         )
+
+    @app.get("/ready")
+    async def ready() -> Response:
+        """200 once the server has warmed up (scenario loaded, kernel compiled), else 503."""
+        if not classroom.ready:
+            return Response("warming up\n", 503, media_type="text/plain")
+        return Response("ready\n", media_type="text/plain")
 
     @app.get("/static/plotly.js")
     async def plotly_js() -> Response:

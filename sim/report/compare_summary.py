@@ -108,10 +108,6 @@ def _label_width(heading: str, labels: list[str]) -> int:
     return max(longest_word(heading, *labels), min(LABEL_WIDTH, max(map(len, labels), default=1)))
 
 
-def _labels(comparison: Comparison, outcomes: tuple[str, ...]) -> list[str]:
-    return [comparison.label(o) for o in outcomes]
-
-
 def _wrapping_column(
     table: Table, heading: str | Text, least: int, capped: bool, **kw: Any
 ) -> None:
@@ -124,62 +120,50 @@ def _wrapping_column(
     table.add_column(heading, max_width=least if capped else None, **kw)
 
 
-def _wide_table(
-    comparison: Comparison,
-    heading: str,
-    outcomes: tuple[str, ...],
-    layout: Layout,
-    capped: bool = False,
-) -> Table:
-    count = len(comparison.results)
-    table = Table(box=box.SIMPLE_HEAD)
-    least = _label_width(heading, _labels(comparison, outcomes))
-    _wrapping_column(table, heading, least, capped)
-    for index in range(count):
-        name = _heading(comparison, index, layout)
-        table.add_column(Text(name), justify="right", no_wrap=True)
-    for index in range(1, count):
-        name = _difference_heading(comparison, index, layout)
-        table.add_column(Text(name), justify="right", no_wrap=True)
-    for outcome in outcomes:
-        shares = [share_cell(comparison, outcome, i, layout) for i in range(count)]
-        diffs = [
-            difference_cell(comparison.difference(outcome, i), layout) for i in range(1, count)
-        ]
-        table.add_row(Text(comparison.label(outcome)), *shares, *diffs)
-    return table
+@dataclass(frozen=True)
+class _Shares:
+    """A share table: one row per outcome (or primary class) under *heading*, in any layout."""
 
+    comparison: Comparison
+    heading: str
+    outcomes: tuple[str, ...]
 
-def _stacked_table(
-    comparison: Comparison,
-    heading: str,
-    outcomes: tuple[str, ...],
-    layout: Layout,
-    capped: bool = False,
-) -> Table:
-    table = Table(box=box.SIMPLE_HEAD)
-    _wrapping_column(table, heading, _label_width(heading, _labels(comparison, outcomes)), capped)
-    table.add_column("", no_wrap=True)
-    table.add_column("share", justify="right", no_wrap=True)
-    _wrapping_column(table, "− A", longest_word(IDENTICAL, "(+100.0"), capped, justify="right")
-    for outcome in outcomes:
-        for index in range(len(comparison.results)):
-            label = Text(comparison.label(outcome)) if index == 0 else Text("")
-            diff = difference_cell(comparison.difference(outcome, index), layout) if index else ""
-            share = share_cell(comparison, outcome, index, layout)
-            table.add_row(label, letter(index), share, diff)
-    return table
+    def table(self, layout: Layout, capped: bool = False) -> Table:
+        """The table in *layout*; *capped* for measuring (see :func:`_wrapping_column`)."""
+        table = Table(box=box.SIMPLE_HEAD)
+        labels = [self.comparison.label(o) for o in self.outcomes]
+        _wrapping_column(table, self.heading, _label_width(self.heading, labels), capped)
+        (self._stacked if layout.stacked else self._wide)(table, layout, capped)
+        return table
 
+    def _wide(self, table: Table, layout: Layout, capped: bool) -> None:
+        comparison, count = self.comparison, len(self.comparison.results)
+        for index in range(count):
+            name = _heading(comparison, index, layout)
+            table.add_column(Text(name), justify="right", no_wrap=True)
+        for index in range(1, count):
+            name = _difference_heading(comparison, index, layout)
+            table.add_column(Text(name), justify="right", no_wrap=True)
+        for outcome in self.outcomes:
+            shares = [share_cell(comparison, outcome, i, layout) for i in range(count)]
+            diffs = [
+                difference_cell(comparison.difference(outcome, i), layout) for i in range(1, count)
+            ]
+            table.add_row(Text(comparison.label(outcome)), *shares, *diffs)
 
-def _share_table(
-    comparison: Comparison,
-    heading: str,
-    outcomes: tuple[str, ...],
-    layout: Layout,
-    capped: bool = False,
-) -> Table:
-    build = _stacked_table if layout.stacked else _wide_table
-    return build(comparison, heading, outcomes, layout, capped)
+    def _stacked(self, table: Table, layout: Layout, capped: bool) -> None:
+        comparison = self.comparison
+        table.add_column("", no_wrap=True)
+        table.add_column("share", justify="right", no_wrap=True)
+        _wrapping_column(table, "− A", longest_word(IDENTICAL, "(+100.0"), capped, justify="right")
+        for outcome in self.outcomes:
+            for index in range(len(comparison.results)):
+                label = Text(comparison.label(outcome)) if index == 0 else Text("")
+                diff = (
+                    difference_cell(comparison.difference(outcome, index), layout) if index else ""
+                )
+                share = share_cell(comparison, outcome, index, layout)
+                table.add_row(label, letter(index), share, diff)
 
 
 def _transition_table(
@@ -238,9 +222,10 @@ def choose_layout(build: Callable[[Layout], Table], width: int) -> Layout:
     return NARROWEST
 
 
-def _legend(comparison: Comparison) -> list[Text]:
+def _legend(comparison: Comparison, layout: Layout) -> list[Text]:
+    """Each scenario's title, after its name (and its letter, when headings are letters)."""
     return [
-        Text(f"  {letter(i)} = {name}: {r.scenario.scenario.title}")
+        Text(f"  {name if layout.names else f'{letter(i)} = {name}'}: {r.scenario.scenario.title}")
         for i, (name, r) in enumerate(zip(comparison.names, comparison.results, strict=True))
     ]
 
@@ -263,12 +248,13 @@ def comparison_renderables(comparison: Comparison, width: int = 100) -> Group:
     One layout serves every table, the first of :data:`LAYOUTS` in which all of them fit *width*.
     """
     first = comparison.results[0]
-    tables = [("outcome", comparison.shared), ("primary class", comparison.shared_primary)]
+    outcomes = _Shares(comparison, "outcome", comparison.shared)
+    classes = _Shares(comparison, "primary class", comparison.shared_primary)
 
     def build_all(layout: Layout) -> Table:
         grid = Table.grid()
-        for heading, outcomes in tables:
-            grid.add_row(_share_table(comparison, heading, outcomes, layout, capped=True))
+        for shares in (outcomes, classes):
+            grid.add_row(shares.table(layout, capped=True))
         return grid
 
     layout = choose_layout(build_all, width)
@@ -278,14 +264,7 @@ def comparison_renderables(comparison: Comparison, width: int = 100) -> Group:
             f"{first.seed}, run k of every scenario on the same seed; differences are from the "
             f"first, {comparison.names[0]}."
         ),
-        *(
-            _legend(comparison)
-            if not layout.names
-            else (
-                Text(f"  {name}: {r.scenario.scenario.title}")
-                for name, r in zip(comparison.names, comparison.results, strict=True)
-            )
-        ),
+        *_legend(comparison, layout),
     ]
     footnote = Text(
         f"Shares in % with 95 % Wilson intervals; differences in percentage points with 95 % "
@@ -297,9 +276,9 @@ def comparison_renderables(comparison: Comparison, width: int = 100) -> Group:
     return Group(
         *header,
         Text("\nOutcomes: a run may satisfy several or none."),
-        _share_table(comparison, "outcome", comparison.shared, layout),
+        outcomes.table(layout),
         Text("Primary classes: one per run; they sum to 100 %."),
-        _share_table(comparison, "primary class", comparison.shared_primary, layout),
+        classes.table(layout),
         footnote,
         *_transitions(comparison, width, layout),
         *_not_compared(comparison),

@@ -7,16 +7,14 @@ meet it without reading the condition grammar.
 from __future__ import annotations
 
 from sim.scenario.conditions import (
-    AgreementCount,
+    AgreementTest,
     AllOf,
     AnyOf,
     Condition,
-    FinalPosition,
-    HasAgreement,
-    NoAgreement,
-    NotOf,
-    PeakEscalation,
-    ShockFired,
+    ConditionCases,
+    CountTest,
+    EscalationTest,
+    PositionTest,
 )
 from sim.scenario.format import Scenario
 from sim.vocabulary import Form
@@ -34,32 +32,39 @@ def _range(low: float | None, high: float | None) -> str:
     return f"at {high:g} or less" if high is not None else "anywhere"
 
 
-def condition_text(condition: Condition, scenario: Scenario) -> str:
-    """An outcome condition in words, with the scenario's names for issues, actors and rungs."""
-    issues = {i.id: i.name for i in scenario.issues}
-    rungs = {r.id: r.label for r in (scenario.escalation.ladder if scenario.escalation else ())}
-    c = condition
+class _Words(ConditionCases[str]):
+    """A condition in words, with the scenario's names for issues and rungs."""
 
-    def part(sub: Condition) -> str:
-        text = condition_text(sub, scenario)
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.issues = {i.id: i.name for i in scenario.issues}
+        ladder = scenario.escalation.ladder if scenario.escalation else ()
+        self.rungs = {r.id: r.label for r in ladder}
+
+    def _part(self, sub: Condition) -> str:
+        text = self.of(sub)
         return f"({text})" if isinstance(sub, AllOf | AnyOf) else text
 
-    if isinstance(c, AllOf):
-        return " and ".join(part(p) for p in c.all)
-    if isinstance(c, AnyOf):
-        return " or ".join(part(p) for p in c.any)
-    if isinstance(c, NotOf):
-        return _negated(c.not_, scenario, rungs)
-    if isinstance(c, HasAgreement):
-        a = c.agreement
-        where = "" if a.min is None and a.max is None else f" {_range(a.min, a.max)}"
-        form = f", {_forms(a.form)}" if a.form is not None else ", in any form"
-        voided = ", voided by war" if a.voided else ""
-        return f"an agreement on “{issues[a.issue]}”{where}{form}{voided}"
-    if isinstance(c, NoAgreement):
-        return f"no agreement on “{issues[c.no_agreement]}”"
-    if isinstance(c, PeakEscalation):
-        low, high = c.escalation.min, c.escalation.max
+    def all_of(self, parts: tuple[Condition, ...]) -> str:
+        return " and ".join(self._part(p) for p in parts)
+
+    def any_of(self, parts: tuple[Condition, ...]) -> str:
+        return " or ".join(self._part(p) for p in parts)
+
+    def not_of(self, part: Condition) -> str:
+        return _Negated(self, part).of(part)
+
+    def agreement(self, test: AgreementTest) -> str:
+        where = "" if test.min is None and test.max is None else f" {_range(test.min, test.max)}"
+        form = f", {_forms(test.form)}" if test.form is not None else ", in any form"
+        voided = ", voided by war" if test.voided else ""
+        return f"an agreement on “{self.issues[test.issue]}”{where}{form}{voided}"
+
+    def no_agreement(self, issue: str) -> str:
+        return f"no agreement on “{self.issues[issue]}”"
+
+    def escalation(self, test: EscalationTest) -> str:
+        low, high, rungs = test.min, test.max, self.rungs
         if low and high:
             span = (
                 f"at “{rungs[low]}”"
@@ -71,36 +76,68 @@ def condition_text(condition: Condition, scenario: Scenario) -> str:
                 f"at “{rungs[low]}” or higher" if low else f"no higher than “{rungs[high or '']}”"
             )
         return f"escalation peaks {span}"
-    if isinstance(c, FinalPosition):
-        p = c.position
-        return f"{p.actor}'s final position on “{issues[p.issue]}” lies {_range(p.min, p.max)}"
-    if isinstance(c, AgreementCount):
-        least, most = c.agreements.min, c.agreements.max
+
+    def position(self, test: PositionTest) -> str:
+        issue = self.issues[test.issue]
+        return f"{test.actor}'s final position on “{issue}” lies {_range(test.min, test.max)}"
+
+    def agreements(self, test: CountTest) -> str:
+        least, most = test.min, test.max
         if least is not None and most is not None:
             count = f"exactly {least}" if least == most else f"between {least} and {most}"
         else:
             count = f"at least {least}" if least is not None else f"at most {most}"
         return f"agreements on {count} issue{'' if count.endswith(' 1') else 's'}"
-    if isinstance(c, ShockFired):
-        return f"the shock {c.shock} fires"
-    raise TypeError(f"unknown condition {type(c).__name__}")  # pragma: no cover
+
+    def shock(self, shock: str) -> str:
+        return f"the shock {shock} fires"
 
 
-def _negated(condition: Condition, scenario: Scenario, rungs: dict[str, str]) -> str:
-    c = condition
-    if isinstance(c, HasAgreement):
-        return "no " + condition_text(c, scenario).removeprefix("an ")
-    if isinstance(c, NoAgreement):
-        return condition_text(
-            HasAgreement.model_validate({"agreement": {"issue": c.no_agreement}}), scenario
-        )
-    if isinstance(c, PeakEscalation) and not (c.escalation.min and c.escalation.max):
-        low, high = c.escalation.min, c.escalation.max
+class _Negated(ConditionCases[str]):
+    """``not`` *condition* in words: said directly where that reads better than "not (…)"."""
+
+    def __init__(self, words: _Words, condition: Condition) -> None:
+        self.words = words
+        self.condition = condition
+
+    def _not(self) -> str:
+        return f"not ({self.words.of(self.condition)})"
+
+    def all_of(self, parts: tuple[Condition, ...]) -> str:
+        return self._not()
+
+    def any_of(self, parts: tuple[Condition, ...]) -> str:
+        return self._not()
+
+    def not_of(self, part: Condition) -> str:
+        return self._not()
+
+    def agreement(self, test: AgreementTest) -> str:
+        return "no " + self.words.agreement(test).removeprefix("an ")
+
+    def no_agreement(self, issue: str) -> str:
+        return self.words.agreement(AgreementTest(issue=issue))
+
+    def escalation(self, test: EscalationTest) -> str:
+        low, high, rungs = test.min, test.max, self.words.rungs
+        if low and high:
+            return self._not()
         return (
             f"escalation stays below “{rungs[low]}”"
             if low
             else f"escalation rises above “{rungs[high or '']}”"
         )
-    if isinstance(c, ShockFired):
-        return f"the shock {c.shock} does not fire"
-    return f"not ({condition_text(c, scenario)})"
+
+    def position(self, test: PositionTest) -> str:
+        return self._not()
+
+    def agreements(self, test: CountTest) -> str:
+        return self._not()
+
+    def shock(self, shock: str) -> str:
+        return f"the shock {shock} does not fire"
+
+
+def condition_text(condition: Condition, scenario: Scenario) -> str:
+    """An outcome condition in words, with the scenario's names for issues, actors and rungs."""
+    return _Words(scenario).of(condition)

@@ -139,3 +139,13 @@ def utility_chart(
         bargap=0.05,
     )
     return _div(figure, div_id)
+
+
+def warm_up() -> None:
+    """Draw each chart once, so that the first debrief a server shows need not load plotly's parts.
+
+    Why: plotly loads its figure validators on first use, which takes seconds on a busy machine;
+    a page drawn inside the server's event loop would stall every other page meanwhile.
+    """
+    outcome_chart("warm-up", ["a", "b"], [0.5, 0.5], [("g", 0)], 2, 0)
+    utility_chart("warm-up", "a", [0.0, 1.0], [("g", 0.5, 0.5)], 0.5)

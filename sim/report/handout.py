@@ -12,11 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.files import write_output
+from sim.report.handout_page import Page, esc
 from sim.report.handout_sections import (
-    Page,
     actors,
     calendar,
-    esc,
     escalation,
     header,
     issues,

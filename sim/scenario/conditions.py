@@ -2,11 +2,16 @@
 
 A condition is a one-key mapping. Leaves test the end state (``agreement``, ``no_agreement``,
 ``escalation``, ``position``, ``agreements``, ``shock``); ``all``, ``any`` and ``not`` combine them.
+
+This module owns the set of kinds: whatever reads conditions (evaluation, the reachability proof,
+the checks, the words) subclasses :class:`ConditionCases`, one method per kind, so a new kind is
+added here and every reader that lacks it fails to type-check and to instantiate.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from abc import ABC, abstractmethod
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -172,3 +177,69 @@ _TAGS: dict[type[BaseModel], str] = {
 
 for _model in (AllOf, AnyOf, NotOf):
     _model.model_rebuild()
+
+
+T = TypeVar("T")
+
+
+class ConditionCases(ABC, Generic[T]):
+    """One method per kind of condition; :meth:`of` calls the one for a condition's kind."""
+
+    def of(self, condition: Condition) -> T:
+        """The case for *condition*'s kind, given what it holds."""
+        match condition:
+            case AllOf():
+                return self.all_of(condition.all)
+            case AnyOf():
+                return self.any_of(condition.any)
+            case NotOf():
+                return self.not_of(condition.not_)
+            case HasAgreement():
+                return self.agreement(condition.agreement)
+            case NoAgreement():
+                return self.no_agreement(condition.no_agreement)
+            case PeakEscalation():
+                return self.escalation(condition.escalation)
+            case FinalPosition():
+                return self.position(condition.position)
+            case AgreementCount():
+                return self.agreements(condition.agreements)
+            case ShockFired():
+                return self.shock(condition.shock)
+        raise TypeError(f"unknown condition {type(condition).__name__}")  # pragma: no cover
+
+    @abstractmethod
+    def all_of(self, parts: tuple[Condition, ...]) -> T:
+        """``all``: every part holds."""
+
+    @abstractmethod
+    def any_of(self, parts: tuple[Condition, ...]) -> T:
+        """``any``: at least one part holds."""
+
+    @abstractmethod
+    def not_of(self, part: Condition) -> T:
+        """``not``: the part does not hold."""
+
+    @abstractmethod
+    def agreement(self, test: AgreementTest) -> T:
+        """``agreement``: an agreement on an issue, in a range and form."""
+
+    @abstractmethod
+    def no_agreement(self, issue: str) -> T:
+        """``no_agreement``: none on *issue*."""
+
+    @abstractmethod
+    def escalation(self, test: EscalationTest) -> T:
+        """``escalation``: the peak rung in a range."""
+
+    @abstractmethod
+    def position(self, test: PositionTest) -> T:
+        """``position``: an actor's final position in a range."""
+
+    @abstractmethod
+    def agreements(self, test: CountTest) -> T:
+        """``agreements``: how many issues were agreed."""
+
+    @abstractmethod
+    def shock(self, shock: str) -> T:
+        """``shock``: the named shock fired."""

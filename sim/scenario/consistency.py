@@ -12,16 +12,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pydantic import BaseModel
 
 from sim.scenario.conditions import (
-    AgreementCount,
-    AllOf,
-    AnyOf,
+    AgreementTest,
     Condition,
-    FinalPosition,
-    HasAgreement,
-    NoAgreement,
-    NotOf,
-    PeakEscalation,
-    ShockFired,
+    ConditionCases,
+    CountTest,
+    EscalationTest,
+    PositionTest,
 )
 from sim.scenario.format import Citation, Scenario
 from sim.scenario.inputs import resolve_path
@@ -68,38 +64,65 @@ def walk_citations(model: BaseModel, path: KeyPath = ()) -> Iterator[tuple[KeyPa
                 yield from walk_citations(child, (*path, key, child_key))
 
 
-def _condition(c: Condition, path: KeyPath, s: Scenario) -> Iterator[Finding]:
-    issues = [i.id for i in s.issues]
-    actors = [a.id for a in s.actors]
-    rungs = [r.id for r in s.escalation.ladder] if s.escalation else []
-    if isinstance(c, AllOf | AnyOf):
-        parts = c.all if isinstance(c, AllOf) else c.any
-        key = "all" if isinstance(c, AllOf) else "any"
+class _ConditionChecks(ConditionCases[Iterator[Finding]]):
+    """Every id a condition names exists in the scenario, and its rungs are in order."""
+
+    def __init__(self, s: Scenario, path: KeyPath) -> None:
+        self.s = s
+        self.path = path
+        self.issues = [i.id for i in s.issues]
+
+    def _inner(self, part: Condition, *keys: str | int) -> Iterator[Finding]:
+        return _ConditionChecks(self.s, (*self.path, *keys)).of(part)
+
+    def all_of(self, parts: tuple[Condition, ...]) -> Iterator[Finding]:
         for index, part in enumerate(parts):
-            yield from _condition(part, (*path, key, index), s)
-    elif isinstance(c, NotOf):
-        yield from _condition(c.not_, (*path, "not"), s)
-    elif isinstance(c, HasAgreement):
-        yield from _unknown(c.agreement.issue, issues, (*path, "agreement", "issue"), "issue")
-    elif isinstance(c, NoAgreement):
-        yield from _unknown(c.no_agreement, issues, (*path, "no_agreement"), "issue")
-    elif isinstance(c, PeakEscalation):
+            yield from self._inner(part, "all", index)
+
+    def any_of(self, parts: tuple[Condition, ...]) -> Iterator[Finding]:
+        for index, part in enumerate(parts):
+            yield from self._inner(part, "any", index)
+
+    def not_of(self, part: Condition) -> Iterator[Finding]:
+        return self._inner(part, "not")
+
+    def agreement(self, test: AgreementTest) -> Iterator[Finding]:
+        return _unknown(test.issue, self.issues, (*self.path, "agreement", "issue"), "issue")
+
+    def no_agreement(self, issue: str) -> Iterator[Finding]:
+        return _unknown(issue, self.issues, (*self.path, "no_agreement"), "issue")
+
+    def escalation(self, test: EscalationTest) -> Iterator[Finding]:
+        rungs = [r.id for r in self.s.escalation.ladder] if self.s.escalation else []
+        path = (*self.path, "escalation")
         if not rungs:
-            yield (*path, "escalation"), "the scenario has no escalation ladder"
+            yield path, "the scenario has no escalation ladder"
         for bound in ("min", "max"):
-            rung = getattr(c.escalation, bound)
+            rung = getattr(test, bound)
             if rung is not None and rungs:
-                yield from _unknown(rung, rungs, (*path, "escalation", bound), "rung")
-        low, high = c.escalation.min, c.escalation.max
+                yield from _unknown(rung, rungs, (*path, bound), "rung")
+        low, high = test.min, test.max
         if low in rungs and high in rungs and rungs.index(low) > rungs.index(high):
-            yield (*path, "escalation"), f"min rung {low!r} lies above max rung {high!r}"
-    elif isinstance(c, FinalPosition):
-        yield from _unknown(c.position.actor, actors, (*path, "position", "actor"), "actor")
-        yield from _unknown(c.position.issue, issues, (*path, "position", "issue"), "issue")
-    elif isinstance(c, ShockFired):
-        yield from _unknown(c.shock, [k.id for k in s.shocks], (*path, "shock"), "shock")
-    elif isinstance(c, AgreementCount) and (c.agreements.max or 0) > len(issues):
-        yield (*path, "agreements", "max"), f"the scenario has only {len(issues)} issues"
+            yield path, f"min rung {low!r} lies above max rung {high!r}"
+
+    def position(self, test: PositionTest) -> Iterator[Finding]:
+        actors = [a.id for a in self.s.actors]
+        yield from _unknown(test.actor, actors, (*self.path, "position", "actor"), "actor")
+        yield from _unknown(test.issue, self.issues, (*self.path, "position", "issue"), "issue")
+
+    def agreements(self, test: CountTest) -> Iterator[Finding]:
+        if (test.max or 0) > len(self.issues):
+            yield (
+                (*self.path, "agreements", "max"),
+                f"the scenario has only {len(self.issues)} issues",
+            )
+
+    def shock(self, shock: str) -> Iterator[Finding]:
+        return _unknown(shock, [k.id for k in self.s.shocks], (*self.path, "shock"), "shock")
+
+
+def _condition(c: Condition, path: KeyPath, s: Scenario) -> Iterator[Finding]:
+    return _ConditionChecks(s, path).of(c)
 
 
 def _actors_and_stances(s: Scenario) -> Iterator[Finding]:
