@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,13 +37,16 @@ COMMANDS = {
     "explain --outcome": ["explain", FLAGSHIP, "--outcome", "full-scale-war", "--runs", "60"],
     "play": ["play", TINY, "--as", "south", "--moves", TINY_MOVES],
     "play the flagship": ["play", FLAGSHIP, "--as", "russia", "--moves", "-"],
-    "backtest": ["backtest", str(ROOT / "scenarios" / "deu" / "deu3-dev.tsv"), "--runs", "4"],
+    "backtest": ["backtest", "deu3-dev.tsv", "--runs", "4"],  # copied in: see COPIES
     "sensitivity": f"sensitivity {FLAGSHIP} --trajectories 2 --runs-per-point 3 "
     "--discovery-runs 40 --workers 1".split(),
     "help": ["--help"],
     **{f"{name} --help": [name, "--help"] for name in CLI_COMMANDS},
 }
 STDIN = {"play the flagship": "rest\n"}
+COPIES = {"backtest": ROOT / "scenarios" / "deu" / "deu3-dev.tsv"}
+"""Files a command reads from its working folder, as a user names them: the backtest prints
+the data file's name as given, and a checkout's absolute path can be longer than 80 columns."""
 """Standard input of the commands that read it."""
 SCENARIOS = {"play": TINY}
 """The scenario whose words each command prints (default: the flagship)."""
@@ -131,6 +135,8 @@ def test_the_split_word_check_finds_a_split_word() -> None:
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_every_line_fits_an_80_column_terminal(name: str, tmp_path: Path) -> None:
+    if name in COPIES:
+        shutil.copy(COPIES[name], tmp_path / COPIES[name].name)
     out = _negsim(COMMANDS[name], 80, tmp_path, STDIN.get(name))
     help_text = "help" in name
     assert_fits(out, 80, None if help_text else load_scenario(Path(SCENARIOS.get(name, FLAGSHIP))))
