@@ -4,9 +4,11 @@ Run: .venv/bin/python benchmarks/bench_montecarlo.py [--runs N] [--memory-runs N
      [--memory-small N] [--only cold|throughput|memory|dask] [--quick]
 
 Prints: runs per second with 1 and 2 workers and their ratio; engine CPU per run-event against a
-bare SimPy timeout in this process; peak memory at 10,000 and --memory-runs runs (default
-1,000,000: minutes of both cores); ``negsim --help`` and ``negsim validate`` wall times; a
-Dask LocalCluster with 2 worker processes against the local pool (--dask-runs, default 100,000).
+bare SimPy timeout in this process; CPU per run with each run alone in its environment (batches
+of one, the per-run engine) against batches of 100 and 500, and whether their exports agree;
+peak memory at 10,000 and --memory-runs runs (default 1,000,000: hours of both cores);
+``negsim --help`` and ``negsim validate`` wall times; a Dask LocalCluster with 2 worker
+processes against the local pool (--dask-runs, default 100,000).
 The load average is printed first and last: on a shared machine every wall time is an upper
 bound.
 
@@ -18,6 +20,7 @@ SimPy timeout; 2 workers >= 1.8x one; memory at 1,000,000 runs <= 1.2x that at 1
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import resource
 import statistics
@@ -101,6 +104,27 @@ def throughput(runs: int) -> float:
     cost = f"{time.perf_counter() - start:.1f} s" if spread else "none (no uncertain input)"
     _row("input spread (16 draws x 100 runs) adds", cost)
     return cpu
+
+
+def batching(runs: int) -> None:
+    """CPU per run with every run alone in its environment against runs in batches.
+
+    A batch of one is the per-run engine (chunk size 1: one SimPy environment per run); the
+    batched engine simulates a chunk's runs in one environment and values their ladder reviews
+    together. Both must give the same export byte for byte.
+    """
+    print(f"batching ({runs:,} flagship runs, 1 worker, this process):")
+    scenario = load_scenario(FLAGSHIP)
+    cpu, exports = {}, {}
+    for size in (1, 100, 500):
+        out = io.StringIO()
+        clock = time.process_time()
+        simulate(scenario, runs, 1, workers=1, input_points=0, chunk_size=size, export=out)
+        cpu[size] = (time.process_time() - clock) / runs
+        exports[size] = out.getvalue()
+        _row(f"batches of {size}", f"{1e3 * cpu[size]:.2f} ms CPU per run")
+    same = exports[1] == exports[100] == exports[500]
+    _row("batches of 500 vs alone", f"{cpu[1] / cpu[500]:.2f}x faster, exports identical: {same}")
 
 
 def _events_per_run(runs: int = 200) -> float:
@@ -235,6 +259,7 @@ def main() -> None:
         cold_start()
     if args.only in (None, "throughput"):
         per_event(throughput(args.runs))
+        batching(min(args.runs, 2_000))
     if args.only in (None, "memory"):
         memory(small, args.memory_runs)
     if args.only in (None, "dask"):

@@ -1,8 +1,8 @@
 """The negsim engine on backtest issues: each one-issue scenario run many times, issue by issue.
 
 Issue *j* of a backtest uses the root seed ``SeedSequence(seed, spawn_key=(j,))`` and its runs
-are :func:`~sim.analysis.montecarlo.simulate_run` calls in run order, so a backtest's
-distributions are byte-identical whatever the number of workers.
+are simulated in batches, in run order, each run as :func:`~sim.analysis.montecarlo.simulate_run`
+would give it, so a backtest's distributions are byte-identical whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.analysis.executors import results_in_order
-from sim.analysis.montecarlo import simulate_run
+from sim.analysis.montecarlo import simulate_runs
 from sim.engine.sampling import compile_scenario
 from sim.scenario.format import Scenario
 
@@ -32,8 +32,7 @@ def engine_positions(scenario: Scenario, runs: int, seed: int) -> FloatArray:
     """Where each run of a one-issue scenario left the issue: the agreement, or NaN for none."""
     arrays = compile_scenario(scenario)
     positions = np.full(runs, np.nan)
-    for run in range(runs):
-        _, record = simulate_run(arrays, seed, run)
+    for run, (_, record) in enumerate(simulate_runs(arrays, seed, range(runs))):
         agreement = record.agreements[0]
         if agreement is not None:
             positions[run] = agreement.position

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from sim.analysis.executors import default_chunk_size, results_in_order
 from sim.analysis.results import InputSpread
-from sim.analysis.streams import design_generator, simulate_at
+from sim.analysis.streams import design_generator, simulate_runs
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
 from sim.engine.sampling import ScenarioArrays, apply_inputs, compile_scenario
 from sim.errors import SimulationError
@@ -84,8 +84,7 @@ def run_point_chunk(chunk: PointChunk) -> IntArray:
         low = max(chunk.start, index * chunk.runs) - index * chunk.runs
         high = min(chunk.stop, (index + 1) * chunk.runs) - index * chunk.runs
         arrays = apply_inputs(chunk.arrays, point)
-        for k in range(low, high):
-            _, record = simulate_at(arrays, chunk.seed, k)
+        for _, record in simulate_runs(arrays, chunk.seed, range(low, high), inputs=False):
             flags, primary = classify(record, rules)
             counts[row, :n_out] += flags
             counts[row, n_out + primary] += 1

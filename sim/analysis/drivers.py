@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.analysis.comparison import newcombe_difference
-from sim.analysis.montecarlo import Progress, simulate_run
+from sim.analysis.montecarlo import Progress, simulate_runs
 from sim.engine.outcomes import classify, outcome_rules
 from sim.engine.record import RunRecord
 from sim.engine.sampling import (
@@ -192,8 +192,7 @@ def explain_outcome(
     excluded = _condition_inputs(condition_of(scenario, outcome))
     hit = np.zeros(runs, dtype=bool)
     rows = np.zeros((runs, len(names)))
-    for index in range(runs):
-        params, record = simulate_run(arrays, seed, index)
+    for index, (params, record) in enumerate(simulate_runs(arrays, seed, range(runs))):
         flags, primary = classify(record, rules)
         if outcome in rules.outcome_ids:
             hit[index] = flags[rules.outcome_ids.index(outcome)]

@@ -25,6 +25,7 @@ from sim.analysis.results import Results
 from sim.analysis.runs import RunCsv, RunTable
 from sim.analysis.streams import run_generator as run_generator
 from sim.analysis.streams import simulate_run as simulate_run
+from sim.analysis.streams import simulate_runs as simulate_runs
 from sim.analysis.tally import Tally
 from sim.engine.outcomes import OutcomeRules, classify, outcome_rules
 from sim.engine.reachability import structural_zeros
@@ -76,8 +77,8 @@ def run_chunk(chunk: Chunk) -> RunTable:
     n = chunk.stop - chunk.start
     a = chunk.arrays
     table = _empty_table(n, chunk.rules, a, len(chunk.weeks))
-    for row, index in enumerate(range(chunk.start, chunk.stop)):
-        params, record = simulate_run(a, chunk.seed, index)
+    runs = simulate_runs(a, chunk.seed, range(chunk.start, chunk.stop))
+    for row, (params, record) in enumerate(runs):
         table.inputs[row] = record.inputs
         table.draws[row] = draw_values(a, params)
         flags, primary = classify(record, chunk.rules)

@@ -7,11 +7,13 @@ of :func:`sim.simulate`) from ``spawn_key=(0, 1)``. Only this module turns seeds
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from sim.engine.inputs import draw_inputs
 from sim.engine.record import RunRecord
-from sim.engine.run import run_once
+from sim.engine.run import run_batch, run_once
 from sim.engine.sampling import RunParameters, ScenarioArrays, apply_inputs, sample_parameters
 
 
@@ -45,6 +47,26 @@ def simulate_run(
 ) -> tuple[RunParameters, RunRecord]:
     """Sample and simulate one run, exactly as :func:`simulate` does for run *run_index*."""
     return simulate_at(run_arrays(arrays, seed, run_index), seed, run_index)
+
+
+BATCH_SIZE = 500
+"""Most runs simulated in one batch (one SimPy environment): a chunk of more is cut."""
+
+
+def simulate_runs(
+    arrays: ScenarioArrays, seed: int, run_indices: range, inputs: bool = True
+) -> Iterator[tuple[RunParameters, RunRecord]]:
+    """Sample and simulate runs *run_indices* in batches; each exactly as :func:`simulate_run`.
+
+    With *inputs* False the runs keep the inputs set in *arrays* (a design point), each exactly
+    as :func:`simulate_at`. Results come batch by batch, in run order.
+    """
+    for start in range(0, len(run_indices), BATCH_SIZE):
+        indices = run_indices[start : start + BATCH_SIZE]
+        grids = [run_arrays(arrays, seed, i) if inputs else arrays for i in indices]
+        rngs = [run_generator(seed, i) for i in indices]
+        params = [sample_parameters(a, g) for a, g in zip(grids, rngs, strict=True)]
+        yield from zip(params, run_batch(grids, params, rngs, list(indices)), strict=True)
 
 
 def run_arrays(arrays: ScenarioArrays, seed: int, run_index: int) -> ScenarioArrays:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.montecarlo import simulate_run
+from sim.analysis.montecarlo import simulate_run, simulate_runs
 from sim.classroom.replay import GroupState, Taken
 from sim.classroom.score import ending, settlement_utilities
 from sim.engine.outcomes import classify, outcome_rules
@@ -78,8 +78,7 @@ def model_distribution(scenario_path: str, seed: int, runs: int) -> Distribution
     primary = np.zeros(len(rules.primary_ids), dtype=np.int64)
     outcomes = np.zeros(len(rules.outcome_ids), dtype=np.int64)
     utilities: list[tuple[float, ...]] = []
-    for run in range(runs):
-        params, record = simulate_run(arrays, seed, run)
+    for params, record in simulate_runs(arrays, seed, range(runs)):
         flags, cls = classify(record, rules)
         primary[cls] += 1
         outcomes += np.asarray(flags, dtype=np.int64)

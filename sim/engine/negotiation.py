@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
+from sim.engine.batch import Batch
 from sim.engine.demands import round_proposals
 from sim.engine.escalation import refused_by_force
+from sim.engine.policy import ModelPolicy
 from sim.engine.ratification import conclude, ratify
 from sim.engine.record import Agreement, Basis, Blocked, Reason, RoundEvent
 from sim.engine.reply import reply
@@ -26,9 +28,10 @@ def negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_: 
     without players' demands each target receives at most one proposal per issue.
     """
     moves: dict[tuple[int, int], float] = {}
+    model = type(state.policy) is ModelPolicy  # it accepts the model's offers: not asked
     for view in round_proposals(state, venue, rnd, day, open_):
         target, issue = view.target, view.issue
-        end = state.policy.respond(view)
+        end = view.proposed if model else state.policy.respond(view)
         clipped = min(max(end, view.red_low), view.red_high)
         reason = Reason.EXPECTED_UTILITY
         if abs(clipped - end) > EPS:
@@ -130,13 +133,16 @@ def settle(state: RunState, venue: int, day: float, open_: list[int], final: boo
     return [k for k in open_ if not package[k]]
 
 
-def meeting(env: simpy.Environment, state: RunState, venue: int) -> Process:
-    """A venue's meeting: its rounds on the issues on the table not yet settled in this form.
+def meeting(env: simpy.Environment, batch: Batch, row: int, venue: int) -> Process:
+    """A venue's meeting in run *row*: its rounds on the issues not yet settled in this form.
 
     First every participant that holds a veto decides on the agreements waiting for its
     ratification (:func:`~sim.engine.ratification.ratify`); a reply venue then takes its one
     decision (:func:`~sim.engine.reply.reply`) instead of rounds.
     """
+    state = batch.states[row]
+    if not batch.live(row):
+        return
     a = state.arrays
     for actor in np.flatnonzero(a.venue_participants[venue]).tolist():
         ratify(state, actor, venue, env.now)
@@ -149,30 +155,31 @@ def meeting(env: simpy.Environment, state: RunState, venue: int) -> Process:
     ]
     if a.venue_reply[venue]:
         yield env.timeout(0.5)
-        if open_:
+        if open_ and batch.live(row):
             reply(state, venue, env.now, open_)
         return
     rounds = int(a.venue_rounds[venue])
     for rnd in range(1, rounds + 1):
         yield env.timeout(1.0 / (rounds + 1))
-        if not open_:
+        if not open_ or not batch.live(row):
             break
         negotiation_round(state, venue, rnd, env.now, open_)
         open_ = settle(state, venue, env.now, open_, final=rnd == rounds)
 
 
-def calendar(
-    env: simpy.Environment, state: RunState, met: list[simpy.Event], over: simpy.Event
-) -> Process:
-    """The calendar: each venue meets on its date; after each, escalation is weighed."""
-    a = state.arrays
+def calendar(env: simpy.Environment, batch: Batch, row: int, met: list[simpy.Event]) -> Process:
+    """Run *row*'s calendar: each venue meets on its date; after each, escalation is weighed."""
+    a = batch.arrays
     for venue, day in enumerate(a.venue_day):
         if day > env.now:
             yield env.timeout(float(day) - env.now)
-        state.venue = venue
-        yield env.process(meeting(env, state, venue))
+        if not batch.live(row):
+            return
+        batch.states[row].venue = venue
+        yield env.process(meeting(env, batch, row, venue))
+        if batch.finished[row]:
+            return
         met[venue].succeed()
     if a.horizon_day > env.now:
         yield env.timeout(a.horizon_day - env.now)
-    if not over.triggered:
-        over.succeed()
+    batch.end(row)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
+from sim.engine.batch import Batch
 from sim.engine.escalation import refused_by_force
 from sim.engine.record import Agreement, Blocked, Reason
 from sim.engine.state import Process, RunState
@@ -84,7 +85,10 @@ def ratify(state: RunState, actor: int, venue: int, day: float) -> None:
             state.ratified.append((k, day))
 
 
-def ratification_day(env: simpy.Environment, state: RunState, actor: int, day: float) -> Process:
+def ratification_day(
+    env: simpy.Environment, batch: Batch, row: int, actor: int, day: float
+) -> Process:
     """A ratification step the scenario declares: *actor* decides on *day* what waits for it."""
     yield env.timeout(day)
-    ratify(state, actor, -1, env.now)
+    if batch.live(row):
+        ratify(batch.states[row], actor, -1, env.now)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
+from sim.engine.batch import Batch
 from sim.engine.record import EscalationStep
-from sim.engine.state import Process, RunState
+from sim.engine.state import Process
 
 
-def shock(env: simpy.Environment, state: RunState, index: int, day: float) -> Process:
-    """A shock fires at its sampled day and changes the parameters it names."""
+def shock(env: simpy.Environment, batch: Batch, row: int, index: int, day: float) -> Process:
+    """A shock fires at its sampled day in run *row* and changes the parameters it names."""
     yield env.timeout(day)
+    if not batch.live(row):
+        return
+    state = batch.states[row]
     a = state.arrays
     state.shocks.append((index, env.now))
     for e in a.shock_effects[index]:

@@ -1,0 +1,76 @@
+"""The batched engine: a run is the same whatever batch, chunk, worker count it is simulated in."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import scenarios
+from uncertain_tiny import tiny_data, uncertain
+
+from sim.analysis.montecarlo import simulate
+from sim.analysis.streams import simulate_run, simulate_runs
+from sim.engine.run import run_batch
+from sim.engine.sampling import compile_scenario
+from sim.scenario.loader import load_scenario, scenario_from_data
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=scenarios())
+def test_every_run_of_a_batch_is_the_run_it_would_be_alone(data: dict[str, Any]) -> None:
+    arrays = compile_scenario(scenario_from_data(data))
+    together = simulate_runs(arrays, 5, range(3, 11))
+    for index, (params, record) in zip(range(3, 11), together, strict=True):
+        alone_params, alone = simulate_run(arrays, 5, index)
+        assert record == alone
+        assert params.position.tolist() == alone_params.position.tolist()
+
+
+def test_runs_with_different_uncertain_inputs_share_a_batch() -> None:
+    data = tiny_data()
+    data["uncertainties"] = [
+        uncertain("north.capability", 0.2, 0.9),
+        uncertain("model.logit_scale", 0.0, 0.3),
+        uncertain("model.signal_learning", 0.0, 1.0),
+    ]
+    arrays = compile_scenario(scenario_from_data(data))
+    together = simulate_runs(arrays, 2, range(40))
+    assert len({record.inputs for _, record in together}) == 40
+    for index, (_, record) in enumerate(together):
+        assert record == simulate_run(arrays, 2, index)[1]
+
+
+def test_a_batch_refuses_runs_on_different_calendars() -> None:
+    data = tiny_data()
+    later = tiny_data()
+    later["venues"][0]["date"] = later["venues"][1]["date"]
+    first, second = (compile_scenario(scenario_from_data(d)) for d in (data, later))
+    params = [simulate_run(first, 0, 0)[0], simulate_run(second, 0, 0)[0]]
+    with pytest.raises(ValueError, match="venue_day"):
+        run_batch([first, second], params, [None, None], [0, 1])  # type: ignore[list-item]
+
+
+def _export(scenario_path: Path, runs: int, **options: Any) -> str:
+    stream = io.StringIO()
+    simulate(load_scenario(scenario_path), runs=runs, seed=11, export=stream, **options)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7])
+def test_the_flagship_export_is_the_same_for_every_batch_size(
+    flagship_path: Path, chunk_size: int
+) -> None:
+    default = _export(flagship_path, 30, workers=1)
+    assert _export(flagship_path, 30, workers=1, chunk_size=chunk_size) == default
+
+
+@pytest.mark.parametrize("workers", [2, 4])
+def test_the_export_is_the_same_for_every_worker_count_and_batch_size(
+    tiny_path: Path, workers: int
+) -> None:
+    default = _export(tiny_path, 90, workers=1)
+    assert _export(tiny_path, 90, workers=workers, chunk_size=7) == default
+    assert _export(tiny_path, 90, workers=workers) == default
