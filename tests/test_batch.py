@@ -12,9 +12,17 @@ from strategies import scenarios
 from uncertain_tiny import tiny_data, uncertain
 
 from sim.analysis.montecarlo import simulate
-from sim.analysis.streams import simulate_run, simulate_runs
-from sim.engine.run import run_batch
-from sim.engine.sampling import compile_scenario
+from sim.analysis.streams import run_generator, simulate_run, simulate_runs
+from sim.engine.policy import (
+    Demand,
+    DemandView,
+    EscalationChoice,
+    EscalationView,
+    ModelPolicy,
+    ProposalView,
+)
+from sim.engine.run import run_batch, run_once
+from sim.engine.sampling import compile_scenario, sample_parameters
 from sim.scenario.loader import load_scenario, scenario_from_data
 
 
@@ -27,6 +35,42 @@ def test_every_run_of_a_batch_is_the_run_it_would_be_alone(data: dict[str, Any])
         alone_params, alone = simulate_run(arrays, 5, index)
         assert record == alone
         assert params.position.tolist() == alone_params.position.tolist()
+
+
+class AskedModel(ModelPolicy):
+    """The model's answers, given through the policy hooks (as a player's policy is asked)."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def propose(self, view: DemandView) -> tuple[Demand, ...]:
+        self.asked += 1
+        return view.model
+
+    def respond(self, view: ProposalView) -> float:
+        self.asked += 1
+        return view.model_answer
+
+    def escalate(self, view: EscalationView) -> EscalationChoice:
+        self.asked += 1
+        return view.model_choice
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=scenarios())
+def test_a_policy_asked_at_every_decision_that_answers_as_the_model_gives_the_model_s_runs(
+    data: dict[str, Any],
+) -> None:
+    # The model policy is not asked (the engine takes the model's answers directly); a policy
+    # that is asked and answers the same must give the same runs.
+    arrays = compile_scenario(scenario_from_data(data))
+    policy = AskedModel()
+    for index in range(4):
+        rng = run_generator(9, index)
+        params = sample_parameters(arrays, rng)
+        asked = run_once(arrays, params, rng, index, policy)
+        assert asked == simulate_run(arrays, 9, index)[1]
+    assert policy.asked > 0
 
 
 def test_runs_with_different_uncertain_inputs_share_a_batch() -> None:
