@@ -12,7 +12,8 @@ import numpy as np
 import simpy
 
 from sim.engine.batch import Batch
-from sim.engine.sampling import BoolArray, FloatArray, IntArray
+from sim.engine.review import remaining_forms, weighted_means
+from sim.engine.sampling import BoolArray, FloatArray
 from sim.engine.state import Process, RunState
 from sim.model.bargaining import issue_talks_values, stakes_share, talks_value, war_value
 
@@ -33,28 +34,11 @@ def _rung_cost(state: RunState, option: int, rung: int) -> float:
     return cost * stakes_share(state.salience[actor], a.option_stakes[option])
 
 
-def _remaining_form(state: RunState) -> IntArray:
-    """Per issue, the strongest form still ahead on the calendar (verbal if none)."""
-    a = state.arrays
-    ahead = slice(state.venue + 1, None)  # the venues after the current one
-    forms = np.where(a.venue_table[ahead], a.venue_form[ahead, None], 0)
-    return np.asarray(forms.max(axis=0, initial=0))
-
-
-def _weighted_means(position: FloatArray, weights: FloatArray) -> FloatArray:
-    """Column-wise :func:`weighted_mean` of actors × issues."""
-    total = weights.sum(axis=0)
-    if (total > 0).all():  # the usual case, without the fallback's mean
-        return np.asarray((weights * position).sum(axis=0) / total, dtype=np.float64)
-    safe = np.where(total > 0, total, 1.0)
-    means = np.where(total > 0, (weights * position).sum(axis=0) / safe, position.mean(axis=0))
-    return np.asarray(means, dtype=np.float64)
-
-
 def _expected_settlement(state: RunState, actor: int) -> tuple[FloatArray, FloatArray]:
     """Each issue's expected settlement and the trust *actor* places in it (docs/model.md §4)."""
-    expected = _weighted_means(state.position, state.capability[:, None] * state.salience)
-    trust = state.trust[actor, _remaining_form(state)]
+    weights = state.capability[:, None] * state.salience
+    expected = weighted_means(state.position[None], weights[None])[0]
+    trust = state.trust[actor, remaining_forms(state.arrays)[state.venue + 1]]
     for k, agreement in enumerate(state.agreements):
         if agreement is not None:
             expected[k], trust[k] = agreement.position, state.trust[actor, agreement.form]
@@ -77,7 +61,7 @@ def prefers_force(state: RunState, actor: int, settled: dict[int, tuple[float, i
         opponents = a.option_opponents[option]
         ideal, salience = state.ideal[actor], state.salience[actor]
         weights = state.capability[opponents, None] * state.salience[opponents]
-        lost = _weighted_means(state.ideal[opponents], weights)
+        lost = weighted_means(state.ideal[opponents][None], weights[None])[0]
         negotiated = issue_talks_values(expected, trust, a.status_quo, ideal)
         cost = _rung_cost(state, option, state.top)
         prevail = float(state.prevail[option])
