@@ -76,7 +76,7 @@ def run_once(
 def _record(state: RunState, run_index: int, end_day: float) -> RunRecord:
     return RunRecord(
         run_index=run_index,
-        final_positions=tuple(tuple(float(v) for v in row) for row in state.position),
+        final_positions=tuple(map(tuple, state.position.tolist())),
         agreements=tuple(state.agreements),
         escalation=tuple(state.steps),
         start_level=state.arrays.start_level,

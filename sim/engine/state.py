@@ -20,7 +20,12 @@ EPS = 1e-9
 
 @dataclass
 class RunState:
-    """What changes during one run (engine-internal, mutable)."""
+    """What changes during one run (engine-internal, mutable).
+
+    In a batch its arrays are rows of the batch's arrays (:class:`~sim.engine.batch.Batch`),
+    which the ladder reviews read and write: change them in place (``x[...] = ...``), never
+    bind a new array to a field.
+    """
 
     arrays: ScenarioArrays
     position: FloatArray
