@@ -8,6 +8,7 @@ for), and ``--run 5000 --runs 1000`` was accepted silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from sim.analysis.story import EntryKind, explain_run, venue_conduct
 from sim.analysis.streams import run_arrays
 from sim.cli import app
 from sim.engine.record import Basis
-from sim.engine.sampling import compile_scenario
+from sim.engine.sampling import ScenarioArrays, compile_scenario
+from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
 from sim.vocabulary import FORM_NAMES
 
@@ -102,6 +104,17 @@ LINE_REFUSAL = re.compile(
 )
 
 
+def _refusals(
+    scenario: Scenario, pattern: re.Pattern[str], runs: int = 8
+) -> Iterator[tuple[ScenarioArrays, str, re.Match[str]]]:
+    """(the run's arrays, the entry's text, the match) of blocked entries *pattern* finds."""
+    for run in range(runs):
+        arrays = run_arrays(compile_scenario(scenario), 0, run)
+        for e in explain_run(scenario, run).timeline:
+            if e.kind is EntryKind.BLOCKED and (found := pattern.search(e.text)) is not None:
+                yield arrays, e.text, found
+
+
 @pytest.mark.parametrize("scenario_path", [VARIANTS / "us-moratorium.yaml", None])
 def test_a_refused_form_names_the_form_the_refusing_actor_counts_and_on_which_issue(
     scenario_path: Path | None, flagship_path: Path
@@ -109,42 +122,29 @@ def test_a_refused_form_names_the_form_the_refusing_actor_counts_and_on_which_is
     # A written reply is rejected as a whole for the first issue whose form the recipient does
     # not count; the other issues of the text carry that reason too. Before, their lines read
     # "russia counts only ? agreements or stronger", looking up a form on an issue without one.
-    scenario = load_scenario(scenario_path or flagship_path)
     names = {name: rank for rank, name in enumerate(FORM_NAMES)}
-    told = 0
-    for run in range(8):
-        arrays = run_arrays(compile_scenario(scenario), 0, run)
-        for e in explain_run(scenario, run).timeline:
-            if e.kind is not EntryKind.BLOCKED or (found := FORM_REFUSAL.search(e.text)) is None:
-                continue
-            actor, wanted, other, held = found.groups()
-            issue = other or e.text.split(" on ", 1)[1].split()[0].rstrip(":")
-            a, k = arrays.actor_ids.index(actor), arrays.issue_ids.index(issue)
-            assert wanted in names and held in names, e.text
-            assert int(arrays.consent_form[a, k]) == names[wanted] > names[held], e.text
-            told += 1
-    assert told > 0
+    told = list(_refusals(load_scenario(scenario_path or flagship_path), FORM_REFUSAL))
+    assert told
+    for arrays, text, found in told:
+        actor, wanted, other, held = found.groups()
+        issue = other or text.split(" on ", 1)[1].split()[0].rstrip(":")
+        a, k = arrays.actor_ids.index(actor), arrays.issue_ids.index(issue)
+        assert wanted in names and held in names, text
+        assert int(arrays.consent_form[a, k]) == names[wanted] > names[held], text
 
 
 def test_a_rejected_reply_names_only_issues_the_refusing_actors_red_line_bounds() -> None:
     # Before, each issue of a rejected text read "the text on <issue> lies outside russia's red
     # line", also an issue on which russia has no red line at all.
-    scenario = load_scenario(VARIANTS / "us-moratorium.yaml")
-    told = 0
-    for run in range(8):
-        arrays = run_arrays(compile_scenario(scenario), 0, run)
-        for e in explain_run(scenario, run).timeline:
-            if e.kind is not EntryKind.BLOCKED or (found := LINE_REFUSAL.search(e.text)) is None:
-                continue
-            one, actor, someone, several = found.groups()
-            issues = [one] if one else several.split(", ")
-            a = arrays.actor_ids.index(actor or someone)
-            for issue in issues:
-                k = arrays.issue_ids.index(issue)
-                bounded = arrays.consent_low[a, k] > 0 or arrays.consent_high[a, k] < 100
-                assert bounded, f"run {run}: {issue} is unbounded for {actor or someone}: {e.text}"
-            told += 1
-    assert told > 0
+    told = list(_refusals(load_scenario(VARIANTS / "us-moratorium.yaml"), LINE_REFUSAL))
+    assert told
+    for arrays, text, found in told:
+        one, actor, someone, several = found.groups()
+        a = arrays.actor_ids.index(actor or someone)
+        for issue in [one] if one else several.split(", "):
+            k = arrays.issue_ids.index(issue)
+            bounded = arrays.consent_low[a, k] > 0 or arrays.consent_high[a, k] < 100
+            assert bounded, f"{issue} is unbounded for {actor or someone}: {text}"
 
 
 def test_an_agreement_settled_by_compromise_at_the_last_round_says_so(flagship_path: Path) -> None:
