@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from dask_cluster import local_cluster, requires_dask
 from typer.testing import CliRunner
 from uncertain_tiny import tiny_data, uncertain
 
+from sim.analysis import executors
 from sim.analysis.design import evaluate_points, run_point_chunk
 from sim.analysis.montecarlo import run_chunk, simulate
 from sim.analysis.sensitivity import sensitivity
@@ -107,6 +108,40 @@ def test_the_executor_of_simulate_also_runs_its_input_spread(scenario: Scenario)
     assert set(pool.functions) == {"run_chunk", "run_point_chunk"}
     assert elsewhere.input_spread == local.input_spread
     assert elsewhere.to_json() == local.to_json()
+
+
+@pytest.fixture
+def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every local pool started from here on (every pool is made by local_pool)."""
+    started: list[int] = []
+    make = executors.local_pool
+
+    def counted(workers: int) -> ProcessPoolExecutor:
+        started.append(workers)
+        return make(workers)
+
+    monkeypatch.setattr(executors, "local_pool", counted)
+    return started
+
+
+def test_one_simulate_call_starts_one_local_pool_for_its_runs_and_its_input_spread(
+    scenario: Scenario, pools_started: list[int]
+) -> None:
+    local = simulate(scenario, runs=40, seed=5, workers=1)
+    assert pools_started == []
+    pooled = simulate(scenario, runs=40, seed=5, workers=2, chunk_size=9)
+    assert pools_started == [2]
+    assert pooled.input_spread is not None
+    assert pooled.to_json() == local.to_json()
+
+
+def test_simulate_on_the_callers_executor_starts_no_pool_of_its_own(
+    scenario: Scenario, pools_started: list[int]
+) -> None:
+    with Recording() as pool:
+        simulate(scenario, runs=40, seed=5, workers=2, executor=pool, chunk_size=9)
+    assert set(pool.functions) == {"run_chunk", "run_point_chunk"}
+    assert pools_started == []
 
 
 def test_a_sensitivity_design_and_its_discovery_runs_use_the_executor(

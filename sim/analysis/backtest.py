@@ -11,7 +11,9 @@ proposals (:mod:`sim.analysis.backtest_tuning`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,7 @@ from sim.analysis.backtest_scores import (
     pit_values,
 )
 from sim.analysis.backtest_tuning import FOLDS, CrossValidation, cross_validate, proposal_folds
+from sim.analysis.executors import call_executor
 from sim.analysis.stamp import Stamp
 from sim.errors import SimulationError
 from sim.scenario.deudata import DeuData, DeuIssue, read_deu_tsv
@@ -243,6 +246,7 @@ def backtest(
     tune: tuple[str, Sequence[float]] | None = None,
     folds: int = FOLDS,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Backtest:
     """Forecast every scorable issue of a DEU-layout file with every model and score them.
 
@@ -254,10 +258,14 @@ def backtest(
         capability: ``gdp`` (the data's capability row) or ``equal``.
         engine: the engine's settings on every issue.
         workers: worker processes for the engine (0: one per CPU); results do not depend on it.
+            With an *executor* it is not used.
         tune: a setting of :data:`TUNABLE` and its candidate values, cross-validated across
             proposals: each fold is scored with the value chosen on the other folds.
         folds: number of cross-validation folds.
         progress: called as engine issues finish.
+        executor: where the engine's issues run instead of a local pool (any
+            ``concurrent.futures.Executor``, as in :func:`sim.simulate`); results do not depend
+            on it. Without one, a single local pool serves the whole backtest, tuning included.
 
     Raises:
         ScenarioError: the file is malformed (located at ``file:line:column``).
@@ -280,13 +288,19 @@ def backtest(
     engine_tuned = tune is not None and TUNABLE[tune[0]] == "engine"
     ticker = _Ticker(progress, len(issues) * (1 + (len(tune[1]) if tune and engine_tuned else 0)))
     points = [point_forecasts(data, i, caps, rounds) for i in issues]
-    main = engine_samples(data, issues, caps, settings, runs, seed, workers, ticker.batch)
-    ticker.close_batch(len(issues))
-    results = _results(data, issues, caps, points, main, seed)
-    tuning = None
-    if tune is not None:
-        context = _Context(data, issues, caps, settings, rounds, runs, seed, workers, ticker)
-        tuning = _tune(context, tune[0], tuple(float(v) for v in tune[1]), results, folds)
+    workers = workers if workers > 0 else os.cpu_count() or 1
+    with call_executor(workers, len(issues), executor) as shared:
+        main = engine_samples(
+            data, issues, caps, settings, runs, seed, workers, ticker.batch, shared
+        )
+        ticker.close_batch(len(issues))
+        results = _results(data, issues, caps, points, main, seed)
+        tuning = None
+        if tune is not None:
+            context = _Context(
+                data, issues, caps, settings, rounds, runs, seed, workers, ticker, shared
+            )
+            tuning = _tune(context, tune[0], tuple(float(v) for v in tune[1]), results, folds)
     return Backtest(
         file=data.file,
         rounds=rounds,
@@ -315,6 +329,7 @@ class _Context:
     seed: int
     workers: int
     ticker: _Ticker
+    executor: Executor | None
 
 
 def _losses(
@@ -332,7 +347,15 @@ def _losses(
         c.ticker.close_batch(len(c.issues))
     else:
         samples, _ = engine_samples(
-            c.data, c.issues, c.capability, settings, c.runs, c.seed, c.workers, c.ticker.batch
+            c.data,
+            c.issues,
+            c.capability,
+            settings,
+            c.runs,
+            c.seed,
+            c.workers,
+            c.ticker.batch,
+            c.executor,
         )
         c.ticker.close_batch(len(c.issues))
     crps = crps_samples(outcomes, np.array(samples))

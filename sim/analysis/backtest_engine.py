@@ -2,13 +2,14 @@
 
 Issue *j* of a backtest uses the root seed ``SeedSequence(seed, spawn_key=(j,))`` and its runs
 are :func:`~sim.analysis.montecarlo.simulate_run` calls in run order, so a backtest's
-distributions are byte-identical whatever the number of workers.
+distributions are byte-identical whatever the executor and the number of workers.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 
 import numpy as np
 import numpy.typing as npt
@@ -50,12 +51,18 @@ def run_issues(
     seed: int,
     workers: int = 1,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> list[FloatArray]:
-    """:func:`engine_positions` of every scenario, issue *j* seeded by :func:`issue_seed`."""
+    """:func:`engine_positions` of every scenario, issue *j* seeded by :func:`issue_seed`.
+
+    One task per issue, on the *executor* when given (any ``concurrent.futures.Executor``, as
+    in :func:`sim.simulate`), else on a local pool of up to *workers* processes; the results
+    come back in issue order, so they do not depend on where they ran.
+    """
     tasks = [(s, runs, issue_seed(seed, j)) for j, s in enumerate(scenarios)]
     workers = workers if workers > 0 else os.cpu_count() or 1
     results: list[FloatArray] = []
-    with results_in_order(_task, tasks, workers) as parts:
+    with results_in_order(_task, tasks, workers, executor) as parts:
         for positions in parts:
             results.append(positions)
             if progress is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from typing import Literal
 
 import numpy as np
@@ -117,10 +118,11 @@ def engine_samples(
     seed: int,
     workers: int,
     progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> tuple[list[FloatArray], list[float]]:
     """Per issue: the engine's outcomes (status quo where no agreement) and the adopted share."""
     scenarios = [issue_scenario(data, i, capability, settings) for i in issues]
-    positions = run_issues(scenarios, runs, seed, workers, progress)
+    positions = run_issues(scenarios, runs, seed, workers, progress, executor)
     samples = [
         np.where(np.isnan(p), status_quo(i), p) for p, i in zip(positions, issues, strict=True)
     ]

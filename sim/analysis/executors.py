@@ -60,6 +60,32 @@ def default_chunk_size(runs: int, workers: int) -> int:
     return max(25, min(500, runs // (workers * 8) or 1))
 
 
+def chunk_count(runs: int, workers: int, chunk_size: int | None = None) -> int:
+    """How many chunks *runs* runs make, of *chunk_size* or the :func:`default_chunk_size`."""
+    size = chunk_size or default_chunk_size(runs, workers)
+    return -(-runs // size)
+
+
+@contextmanager
+def call_executor(
+    workers: int, tasks: int, executor: Executor | None = None
+) -> Iterator[Executor | None]:
+    """The one executor that every stage of a call shares, as long as the call.
+
+    The caller's *executor* when there is one; else, with more than one worker and more than
+    one task in the largest stage (*tasks*), one local pool of up to *workers* processes, started
+    on entry and shut down on leaving; else None (every stage runs in this process). Why one:
+    a call with several stages (``simulate``'s runs then its input spread, a backtest's tuned
+    settings) would otherwise fork and tear down a pool per stage.
+    """
+    if executor is not None or workers <= 1 or tasks <= 1:
+        yield executor
+        return
+    compile_kernels()  # once, before forking, so no worker compiles it again
+    with local_pool(min(workers, tasks)) as pool:
+        yield pool
+
+
 @contextmanager
 def results_in_order(
     function: Callable[[Task], Result],

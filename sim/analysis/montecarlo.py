@@ -19,7 +19,12 @@ from typing import BinaryIO, TextIO
 import numpy as np
 
 from sim.analysis.design import SPREAD_POINTS, SPREAD_RUNS, input_spread
-from sim.analysis.executors import default_chunk_size, results_in_order
+from sim.analysis.executors import (
+    call_executor,
+    chunk_count,
+    default_chunk_size,
+    results_in_order,
+)
 from sim.analysis.forecast import baselines
 from sim.analysis.results import Results
 from sim.analysis.runs import RunCsv, RunTable
@@ -178,6 +183,12 @@ def simulate(
     kept: list[RunTable] = []
     size = chunk_size or default_chunk_size(runs, workers)
     tasks = [Chunk(arrays, rules, seed, start, stop, weeks) for start, stop in _ranges(runs, size)]
+    spread_runs = min(SPREAD_RUNS, runs)
+    spread_tasks = (
+        chunk_count(input_points * spread_runs, workers, chunk_size)
+        if input_points > 0 and arrays.space.factors
+        else 0
+    )
     done = 0
     with ExitStack() as stack:
         table = None
@@ -185,31 +196,34 @@ def simulate(
             from sim.analysis.export import RunParquet  # pyarrow: only for Parquet
 
             table = stack.enter_context(RunParquet(scenario, *names, parquet))
-        parts = stack.enter_context(results_in_order(run_chunk, tasks, workers, executor))
-        for task, part in zip(tasks, parts, strict=True):
-            tally.add(part)
-            if csv is not None:
-                csv.write(task.start, part)
-            if table is not None:
-                table.write(task.start, part)
-            if keep_runs:
-                kept.append(part)
-            done += task.stop - task.start
-            if progress is not None:
-                progress(done)
-    spread = (
-        input_spread(
-            scenario,
-            seed,
-            input_points,
-            min(SPREAD_RUNS, runs),
-            workers,
-            executor=executor,
-            chunk_size=chunk_size,
+        # one executor for the runs and the input spread: never a second pool for one call
+        largest = max(len(tasks), spread_tasks)
+        shared = stack.enter_context(call_executor(workers, largest, executor))
+        with results_in_order(run_chunk, tasks, workers, shared) as parts:
+            for task, part in zip(tasks, parts, strict=True):
+                tally.add(part)
+                if csv is not None:
+                    csv.write(task.start, part)
+                if table is not None:
+                    table.write(task.start, part)
+                if keep_runs:
+                    kept.append(part)
+                done += task.stop - task.start
+                if progress is not None:
+                    progress(done)
+        spread = (
+            input_spread(
+                scenario,
+                seed,
+                input_points,
+                spread_runs,
+                workers,
+                executor=shared,
+                chunk_size=chunk_size,
+            )
+            if input_points > 0
+            else None
         )
-        if input_points > 0
-        else None
-    )
     return Results(
         scenario=scenario,
         runs=runs,

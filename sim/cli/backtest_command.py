@@ -11,7 +11,9 @@ import typer
 
 from sim.analysis.backtest import backtest as run_backtest
 from sim.analysis.backtest_models import TUNABLE
+from sim.analysis.executors import open_executor
 from sim.cli.common import (
+    ExecutorSpec,
     Json,
     Seed,
     Workers,
@@ -99,6 +101,7 @@ def backtest(
         ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing report.")] = False,
+    executor: ExecutorSpec = "local",
 ) -> None:
     """Score the models against recorded negotiation outcomes (DEU layout).
 
@@ -109,7 +112,7 @@ def backtest(
         if output is not None and output.exists() and not force:
             raise NegsimError(f"{output}: already exists; choose another path or pass --force")
         settings = EngineSettings(position_sd, salience_sd, engine_rounds, convergence)
-        with run_progress() as bar:
+        with open_executor(executor) as pool, run_progress() as bar:
             task = bar.add_task("backtest: engine issues", total=None)
             result = run_backtest(
                 file,
@@ -122,6 +125,7 @@ def backtest(
                 tune=tuning,
                 folds=folds,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                executor=pool,
             )
         report = write_backtest_report(result, output, force=force)
         if json_output:

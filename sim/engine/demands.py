@@ -53,8 +53,11 @@ def round_proposals(
     kept: dict[int, set[Demand]] = {}
     extra: list[tuple[int, Demand]] = []
     member_ids = tuple(int(m) for m in members.tolist())
+    offered: dict[int, list[Demand]] = {proposer: [] for proposer in member_ids}
+    for o in offers:  # each proposer's offers, in the model's order
+        offered[member_ids[o.proposer]].append(demand_of(o))
     for proposer in member_ids:
-        model = tuple(demand_of(o) for o in offers if int(members[o.proposer]) == proposer)
+        model = tuple(offered[proposer])
         view = DemandView(
             day,
             venue,

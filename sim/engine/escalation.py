@@ -22,7 +22,9 @@ from sim.model.bargaining import (
     issue_talks_values,
     smallest_sufficient_step,
     stakes_share,
+    talks_curve,
     talks_value,
+    war_curve,
     war_value,
 )
 
@@ -36,16 +38,19 @@ def _rung_cost(state: RunState, option: int, rung: int) -> float:
     """
     a = state.arrays
     actor = a.option_actor[option]
-    response = a.response_cost[(a.response_target == actor) & (a.response_from <= rung)].sum()
-    cost = float(state.costs[option, rung] + (response if rung > 0 else 0.0))
+    cost = float(state.costs[option, rung])
+    if rung > 0:
+        chosen = (a.response_target == actor) & (a.response_from <= rung)
+        cost = float(state.costs[option, rung] + a.response_cost[chosen].sum())
     return cost * stakes_share(state.salience[actor], a.option_stakes[option])
 
 
 def _remaining_form(state: RunState) -> IntArray:
     """Per issue, the strongest form still ahead on the calendar (verbal if none)."""
     a = state.arrays
-    ahead = (np.arange(len(a.venue_day)) > state.venue)[:, None] & a.venue_table
-    return np.asarray(np.where(ahead, a.venue_form[:, None], 0).max(axis=0, initial=0))
+    ahead = slice(state.venue + 1, None)  # the venues after the current one
+    forms = np.where(a.venue_table[ahead], a.venue_form[ahead, None], 0)
+    return np.asarray(forms.max(axis=0, initial=0))
 
 
 def _settlement_zones(state: RunState, opponents: BoolArray) -> tuple[FloatArray, FloatArray]:
@@ -70,6 +75,8 @@ def _settlement_zones(state: RunState, opponents: BoolArray) -> tuple[FloatArray
 def _weighted_means(position: FloatArray, weights: FloatArray) -> FloatArray:
     """Column-wise :func:`weighted_mean` of actors × issues."""
     total = weights.sum(axis=0)
+    if (total > 0).all():  # the usual case, without the fallback's mean
+        return np.asarray((weights * position).sum(axis=0) / total, dtype=np.float64)
     safe = np.where(total > 0, total, 1.0)
     means = np.where(total > 0, (weights * position).sum(axis=0) / safe, position.mean(axis=0))
     return np.asarray(means, dtype=np.float64)
@@ -98,7 +105,7 @@ class _Offer:
     def settlement(self, step: float) -> FloatArray:
         """Expected settlement after moving *step* of the way toward the actor's ideal."""
         moved = self.expected + step * (self.target - self.expected)
-        return np.clip(moved, self.low, self.high)
+        return np.minimum(np.maximum(moved, self.low), self.high)  # np.clip, without its wrappers
 
 
 def _offer(state: RunState, option: int) -> _Offer:
@@ -110,15 +117,24 @@ def _offer(state: RunState, option: int) -> _Offer:
     return _Offer(expected, trust, target, low, high)
 
 
-def _values(
-    state: RunState, option: int, belief: float | None = None
-) -> tuple[Callable[[float], float], float, float, _Offer]:
-    """(war's value for a belief of prevailing, the talks after the offer, its step, the offer).
+@dataclass(frozen=True)
+class _Valuation:
+    """What war and the talks after the opponents' offer are worth to an escalating actor."""
 
-    Force decides only the option's stakes; elsewhere war leaves the negotiated value, so the
-    opponents' offer moves only the issues at stake (a concession elsewhere would raise the
-    talks and the war alike).
-    """
+    war_at: Callable[[float], float]
+    """War's value for a belief of prevailing."""
+    talks: Callable[[float], float]
+    """The talks' value after the opponents move a step of the way toward the actor."""
+    offer: _Offer
+
+    def at(self, belief: float) -> tuple[float, float]:
+        """(the talks after the offer that makes them worth war at *belief*, its step)."""
+        step = smallest_sufficient_step(self.talks, self.war_at(belief)) or 0.0
+        return self.talks(step), step
+
+
+def _valuation(state: RunState, option: int) -> _Valuation:
+    """War and the talks for *option*'s actor in the state as it is (see :func:`_values`)."""
     a = state.arrays
     actor = a.option_actor[option]
     opponents = a.option_opponents[option]
@@ -129,16 +145,27 @@ def _values(
     negotiated = issue_talks_values(offer.expected, offer.trust, a.status_quo, ideal)
     stakes = a.option_stakes[option]
     cost = _rung_cost(state, option, state.top)
-
-    def war_at(prevail: float) -> float:
-        return war_value(prevail, lost, negotiated, ideal, salience, stakes, cost)
+    curve = talks_curve(offer.trust, a.status_quo, ideal, salience)
 
     def talks(step: float) -> float:
-        return talks_value(offer.settlement(step), offer.trust, a.status_quo, ideal, salience)
+        return curve(offer.settlement(step))
 
+    return _Valuation(war_curve(lost, negotiated, ideal, salience, stakes, cost), talks, offer)
+
+
+def _values(
+    state: RunState, option: int, belief: float | None = None
+) -> tuple[Callable[[float], float], float, float, _Offer]:
+    """(war's value for a belief of prevailing, the talks after the offer, its step, the offer).
+
+    Force decides only the option's stakes; elsewhere war leaves the negotiated value, so the
+    opponents' offer moves only the issues at stake (a concession elsewhere would raise the
+    talks and the war alike).
+    """
+    valuation = _valuation(state, option)
     public = float(state.public_prevail[option]) if belief is None else belief
-    step = smallest_sufficient_step(talks, war_at(public)) or 0.0
-    return war_at, talks(step), step, offer
+    talks, step = valuation.at(public)
+    return valuation.war_at, talks, step, valuation.offer
 
 
 def prefers_force(state: RunState, actor: int, settled: dict[int, tuple[float, int]]) -> bool:
@@ -224,7 +251,12 @@ def holding_cost(state: RunState, option: int, held: float) -> float:
 
 
 def _ladder_values(
-    state: RunState, option: int, war_at: Callable[[float], float], talks: float, held: float
+    state: RunState,
+    option: int,
+    war_at: Callable[[float], float],
+    talks: float,
+    held: float,
+    valuation: _Valuation | None = None,
 ) -> tuple[float, float, float, float]:
     """(climb, stay, descend, war): what each move on the ladder is worth to the actor.
 
@@ -235,6 +267,8 @@ def _ladder_values(
     signal, worth the talks after the opponents learn from it, less the next rung's cost for one
     interval (docs/model.md §4). A climb needs the current rung held one decision interval Δ
     (a step is prepared, taken and seen before the next). Unavailable moves are worth −inf.
+    *valuation*, when given, is that of the state as it still is, so the signal's talks need not
+    be valued afresh.
     """
     a = state.arrays
     prevail = float(state.prevail[option])
@@ -247,7 +281,8 @@ def _ladder_values(
         return war, stay, descend, war
     public = float(state.public_prevail[option])
     learned = public + a.signal_learning * (prevail - public)
-    signal = _values(state, option, learned)[1] - _rung_cost(state, option, state.level + 1)
+    after = _values(state, option, learned)[1] if valuation is None else valuation.at(learned)[0]
+    signal = after - _rung_cost(state, option, state.level + 1)
     return max(signal, war), stay, descend, war
 
 
@@ -260,10 +295,15 @@ def review(state: RunState, option: int, day: float, after_meeting: bool) -> Non
     """
     a = state.arrays
     actor = int(a.option_actor[option])
-    war_at, talks, step, offer = _values(state, option)
-    _apply_offer(state, option, offer, step)
+    valuation = _valuation(state, option)
+    talks, step = valuation.at(float(state.public_prevail[option]))
+    _apply_offer(state, option, valuation.offer, step)
     held = day - state.rung_since
-    climb, stay, descend, war = _ladder_values(state, option, war_at, talks, held)
+    # no step, no move: the state is as it was valued, and so is the signal's offer
+    unchanged = valuation if step <= 0.0 else None
+    climb, stay, descend, war = _ladder_values(
+        state, option, valuation.war_at, talks, held, unchanged
+    )
     p_up = choice_probability(climb - max(stay, descend), a.logit_scale)
     p_down = choice_probability(descend - max(stay, climb), a.logit_scale)
     draws = state.rng.random(2)

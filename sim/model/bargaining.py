@@ -96,13 +96,27 @@ def talks_value(
     EV = Σ_k s_k [τ_k u_k(ŷ_k) + (1 − τ_k) u_k(q_k)] / Σ_k s_k  (docs/model.md §5); 1 for an
     actor to whom nothing matters, as :func:`package_utility`.
     """
+    return talks_curve(trust, status_quo, ideal, salience)(expected)
+
+
+def talks_curve(
+    trust: FloatArray, status_quo: FloatArray, ideal: FloatArray, salience: FloatArray
+) -> Callable[[FloatArray], float]:
+    """:func:`talks_value` as a function of the expected settlements alone.
+
+    Why: a search for the smallest sufficient concession values the talks at many settlements
+    with the same trust, status quo, ideal and salience; their part is computed once here, with
+    the same operations, so each value is exactly what :func:`talks_value` returns.
+    """
     total = float(salience.sum())
     if total <= 0.0:
-        return 1.0
-    value = trust * issue_utility(expected, ideal) + (1.0 - trust) * issue_utility(
-        status_quo, ideal
-    )
-    return float((salience * value).sum() / total)
+        return lambda expected: 1.0
+    reverted = (1.0 - trust) * issue_utility(status_quo, ideal)
+
+    def value(expected: FloatArray) -> float:
+        return float((salience * (trust * issue_utility(expected, ideal) + reverted)).sum() / total)
+
+    return value
 
 
 def choice_probability(advantage: float, scale: float) -> float:
@@ -182,12 +196,33 @@ def war_value(
     negotiated value (*negotiated*, per-issue utility) elsewhere (docs/model.md §4). With every
     issue at stake it is :func:`force_value` of the package utility of *lost*.
     """
+    return war_curve(lost, negotiated, ideal, salience, stakes, cost)(prevail)
+
+
+def war_curve(
+    lost: FloatArray,
+    negotiated: FloatArray,
+    ideal: FloatArray,
+    salience: FloatArray,
+    stakes: BoolArray,
+    cost: float,
+) -> Callable[[float], float]:
+    """:func:`war_value` as a function of the belief of prevailing alone.
+
+    Why: an actor's war is valued at several beliefs (the public one, its own, after a signal)
+    with everything else the same; that part is computed once here, with the same operations,
+    so each value is exactly what :func:`war_value` returns.
+    """
     total = float(salience.sum())
     if total <= 0.0:
-        return 1.0 - cost
-    at_stake = prevail + (1.0 - prevail) * issue_utility(lost, ideal)
-    per_issue = np.where(stakes, at_stake, negotiated)
-    return float((salience * per_issue).sum() / total) - cost
+        return lambda prevail: 1.0 - cost
+    if_lost = issue_utility(lost, ideal)
+
+    def value(prevail: float) -> float:
+        per_issue = np.where(stakes, prevail + (1.0 - prevail) * if_lost, negotiated)
+        return float((salience * per_issue).sum() / total) - cost
+
+    return value
 
 
 def settlement_point(

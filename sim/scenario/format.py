@@ -18,11 +18,15 @@ from sim.scenario.evidence import Evidenced as Evidenced
 from sim.scenario.evidence import Source as Source
 from sim.scenario.evidence import Strict as Strict
 from sim.scenario.evidence import Text as Text
+from sim.scenario.ladder import Escalation as Escalation
+from sim.scenario.ladder import EscalationOption as EscalationOption
+from sim.scenario.ladder import Response as Response
+from sim.scenario.ladder import Rung as Rung
+from sim.scenario.ladder import StartRung as StartRung
 from sim.vocabulary import (
     MAX_ACTORS,
     Capability,
     Change,
-    Cost,
     Count,
     Family,
     Form,
@@ -215,57 +219,6 @@ class Venue(Strict):
     """For a reply: the participants whose text it is; the others decide on it."""
     cites: tuple[Citation, ...] = ()
     assumption: str | None = None
-
-
-class Rung(Strict):
-    """One level of the escalation ladder."""
-
-    id: Id
-    label: Text
-
-
-class EscalationOption(Evidenced):
-    """An actor able to climb the ladder, with Fearon's quantities."""
-
-    actor: Id
-    opponents: Annotated[tuple[Id, ...], Field(min_length=1)]
-    """Whose positions prevail if the actor loses."""
-    prevail: Probability
-    """The actor's estimate of its probability of prevailing by force."""
-    prevail_uncertainty: Annotated[Number, Field(ge=0, le=0.5)] = 0.0
-    """Standard deviation of that belief across runs (private information)."""
-    costs: dict[Id, Cost]
-    """Rung id → cost of standing on that rung for one decision interval (a rate), on the 0–1
-    utility scale of the stakes; on the top rung, the one-off cost of war."""
-    stakes: tuple[Id, ...] = ()
-    """The issues force would decide; the others keep their negotiated value in the value of
-    war. Empty means every issue."""
-
-
-class Response(Evidenced):
-    """A counter-measure that raises an escalating actor's costs once the ladder reaches a rung."""
-
-    id: Id
-    actor: Id
-    target: Id
-    from_: Id = Field(alias="from")
-    cost: Cost
-
-
-class StartRung(Evidenced):
-    """The rung the crisis stands on at the scenario's as-of date."""
-
-    rung: Id
-
-
-class Escalation(Strict):
-    """The graded ladder and who can climb it."""
-
-    ladder: Annotated[tuple[Rung, ...], Field(min_length=2)]
-    start: StartRung | None = None
-    """Where runs start; the first rung when not given."""
-    options: tuple[EscalationOption, ...] = ()
-    responses: tuple[Response, ...] = ()
 
 
 class Window(Strict):
