@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.montecarlo import simulate_run, simulate_runs
+from sim.analysis.montecarlo import simulate_runs
 from sim.classroom.replay import GroupState, Taken
 from sim.classroom.score import AgainstModel, against_model, settlement_utilities
 from sim.engine.outcomes import classify, outcome_rules
