@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sim.analysis.montecarlo import simulate_run
+from sim.analysis.streams import run_arrays
 from sim.engine.outcomes import classify, outcome_rules
-from sim.engine.record import Blocked, EscalationStep, Reason, RoundEvent, RunRecord
+from sim.engine.record import Basis, Blocked, EscalationStep, Reason, RoundEvent, RunRecord
 from sim.engine.sampling import RunParameters, ScenarioArrays, compile_scenario
 from sim.errors import SimulationError
-from sim.scenario.format import Effect, Issue, Scenario
+from sim.scenario.format import Effect, Issue, Scenario, Venue
 from sim.vocabulary import FORM_NAMES
 
 KIND_WHY = {
@@ -74,11 +77,55 @@ class RunStory:
 
 
 @dataclass(frozen=True)
+class _Offer:
+    """One issue of a decision refused as a whole, as it was offered."""
+
+    issue: int
+    form: int
+    """Form.rank offered: the venue's, or for a ratification the agreement's."""
+    position: float | None
+    """Where the agreement lay (a ratification's), or None where the record keeps no text."""
+
+
+def _packages(arrays: ScenarioArrays, record: RunRecord) -> list[tuple[_Offer, tuple[_Offer, ...]]]:
+    """Per blocked entry: its issue as offered, and every issue refused with it in one decision.
+
+    A written reply is rejected, and a ratification refused, as a whole: the engine records each
+    issue of it with the one reason, which may lie in another issue of the package. A meeting
+    decides issue by issue, so there the package is the issue alone.
+    """
+    rejected = iter(record.rejected)  # the engine records each refusal's agreement in step
+    offers = []
+    for b in record.blocked:
+        if b.ratification:
+            agreement = next(rejected)
+            offers.append(_Offer(b.issue, agreement.form, agreement.position))
+        else:
+            offers.append(_Offer(b.issue, int(arrays.venue_form[b.venue]), None))
+
+    def decision(b: Blocked) -> Hashable:
+        if b.ratification:
+            return ("ratification", b.day, b.actor, b.reason)
+        if arrays.venue_reply[b.venue] and b.actor >= 0:
+            return ("reply", b.venue, b.day, b.actor, b.reason)
+        return None
+
+    together: defaultdict[Hashable, list[_Offer]] = defaultdict(list)
+    for b, offer in zip(record.blocked, offers, strict=True):
+        together[decision(b)].append(offer)
+    return [
+        (offer, tuple(together[decision(b)]) if decision(b) is not None else (offer,))
+        for b, offer in zip(record.blocked, offers, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
 class _Story:
     """A scenario's lookups while its run is told."""
 
     scenario: Scenario
     arrays: ScenarioArrays
+    """The run's arrays, its uncertain inputs set: a bluffing actor's true line and form."""
 
     def rung(self, level: int) -> str:
         ladder = self.scenario.escalation.ladder if self.scenario.escalation else ()
@@ -113,11 +160,11 @@ def _proposal(s: _Story, e: RoundEvent) -> str:
     return f"{ask}{answer} [E(U) of resisting {e.expected_utility:+.3f}]"
 
 
-def _blocked(s: _Story, b: Blocked) -> str:
+def _blocked(s: _Story, b: Blocked, offer: _Offer, package: tuple[_Offer, ...]) -> str:
     """Why an issue was not agreed, refused at ratification, or rejected with a reply, in words."""
     actor = s.arrays.actor_ids[b.actor] if b.actor >= 0 else "a party"
     issue = s.arrays.issue_ids[b.issue]
-    why = _why(s, b, actor, issue)
+    why = _why(s, b, actor, issue, offer, package)
     if b.ratification:
         return f"{actor} refuses to ratify the agreement on {issue}: {why}"
     if s.arrays.venue_reply[b.venue] and b.actor >= 0:
@@ -125,18 +172,50 @@ def _blocked(s: _Story, b: Blocked) -> str:
     return f"no agreement on {issue}: {why}"
 
 
-def _why(s: _Story, b: Blocked, actor: str, issue: str) -> str:
+def _form_refused(
+    s: _Story, b: Blocked, actor: str, offer: _Offer, package: tuple[_Offer, ...]
+) -> str:
+    """The form *actor* counts, on the issue of the package whose form it does not count."""
+    counted = s.arrays.consent_form[b.actor]
+    short = [o for o in package if counted[o.issue] > o.form]
+    culprit = offer if offer in short else short[0]
+    on = "" if culprit is offer else f" on {s.arrays.issue_ids[culprit.issue]}"
+    whose = "the agreement's" if b.ratification else "this meeting's"
+    return (
+        f"{actor} counts only {FORM_NAMES[int(counted[culprit.issue])]} agreements{on} or "
+        f"stronger; {whose} form is {FORM_NAMES[culprit.form]}"
+    )
+
+
+def _line_refused(
+    s: _Story, b: Blocked, actor: str, offer: _Offer, package: tuple[_Offer, ...]
+) -> str:
+    """The issue of a refused package whose text lies outside *actor*'s (true) red line."""
+    low, high = s.arrays.consent_low[b.actor], s.arrays.consent_high[b.actor]
+
+    def outside(o: _Offer) -> bool:
+        if o.position is None:  # a reply's text is not recorded: any issue *actor* bounds
+            return bool(low[o.issue] > 0.0 or high[o.issue] < 100.0)
+        return not low[o.issue] - 1e-9 <= o.position <= high[o.issue] + 1e-9
+
+    names = [s.arrays.issue_ids[o.issue] for o in package if outside(o)]
+    if offer.position is not None or len(names) <= 1:  # the one known to lie outside
+        name = s.arrays.issue_ids[offer.issue] if outside(offer) or not names else names[0]
+        return f"the text on {name} lies outside {actor}'s red line"
+    return f"the text lies outside {actor}'s red line on at least one of {', '.join(names)}"
+
+
+def _why(
+    s: _Story, b: Blocked, actor: str, issue: str, offer: _Offer, package: tuple[_Offer, ...]
+) -> str:
     one = b.ratification or (bool(s.arrays.venue_reply[b.venue]) and b.actor >= 0)
     if b.reason is Reason.VETO:
         return f"{actor} holds a veto on it and is not at the table"
     if b.reason is Reason.FORM:
-        stance = s.scenario.actors[b.actor].stances[issue]
-        wanted = stance.red_line.form.value if stance.red_line and stance.red_line.form else "?"
-        held = FORM_NAMES[int(s.arrays.venue_form[b.venue])]
-        return f"{actor} counts only {wanted} agreements or stronger; this meeting's form is {held}"
+        return _form_refused(s, b, actor, offer, package)
     if b.reason is Reason.RED_LINE:
         if one:
-            return f"the text on {issue} lies outside {actor}'s red line"
+            return _line_refused(s, b, actor, offer, package)
         return "the red lines of those whose consent it needs do not overlap"
     if b.reason is Reason.FORCE:
         return f"{actor} values war above the talks after it and will not settle what force decides"
@@ -201,8 +280,8 @@ def timeline(scenario: Scenario, arrays: ScenarioArrays, record: RunRecord) -> l
 
     def round_of(venue: int, day: float) -> int:
         """The round a venue's entry belongs to; 0 when it cannot be told."""
-        if venue < 0 or (venue, day) in rounds:
-            return rounds.get((venue, day), 0)
+        if venue < 0 or arrays.venue_reply[venue] or (venue, day) in rounds:
+            return rounds.get((venue, day), 0)  # a reply venue has no rounds
         start = float(arrays.venue_day[venue])
         if first[start] != venue:
             return 0
@@ -223,8 +302,8 @@ def timeline(scenario: Scenario, arrays: ScenarioArrays, record: RunRecord) -> l
 
     for e in record.events:
         add(e.day, 1, e.venue, EntryKind.PROPOSAL, _proposal(s, e))
-    for b in record.blocked:
-        add(b.day, 2, b.venue, EntryKind.BLOCKED, _blocked(s, b))
+    for b, (offer, package) in zip(record.blocked, _packages(arrays, record), strict=True):
+        add(b.day, 2, b.venue, EntryKind.BLOCKED, _blocked(s, b, offer, package))
     ratified = dict(record.ratified)
     fates = [
         *((g, "") for g in record.agreements if g is not None),
@@ -235,10 +314,11 @@ def timeline(scenario: Scenario, arrays: ScenarioArrays, record: RunRecord) -> l
     for g, fate in fates:
         issue = scenario.issues[g.issue]
         referendum = g.issue in ratified or fate.startswith(("; ratif", "; still"))
+        basis = "; settled by compromise at the last round" if g.basis is Basis.COMPROMISE else ""
         text = (
             f"AGREEMENT on {issue.id} ({FORM_NAMES[g.form]}"
             f"{', ad referendum' if referendum else ''}) at {g.position:.1f}, "
-            f"nearest waypoint “{waypoint_label(issue, g.position)}”{fate}"
+            f"nearest waypoint “{waypoint_label(issue, g.position)}”{basis}{fate}"
         )
         add(g.day, 3, g.venue, EntryKind.AGREEMENT, text)
     for k, day in record.ratified:
@@ -257,6 +337,13 @@ def timeline(scenario: Scenario, arrays: ScenarioArrays, record: RunRecord) -> l
     return [entry for _, _, entry in entries]
 
 
+def venue_conduct(venue: Venue) -> str:
+    """How a venue decides, in words: its rounds, or a reply's one decision on its authors' text."""
+    if venue.kind == "reply":
+        return f"reply (one decision on the text of {', '.join(venue.authors)})"
+    return f"{venue.rounds} round{'s' if venue.rounds > 1 else ''}"
+
+
 def waypoint_label(issue: Issue, value: float) -> str:
     """Label of the point nearest *value* on an issue's scale: a waypoint or either end."""
     points = [(0.0, issue.low), *((w.at, w.label) for w in issue.waypoints), (100.0, issue.high)]
@@ -272,6 +359,7 @@ def explain_run(scenario: Scenario, run_index: int, seed: int = 0) -> RunStory:
     arrays = compile_scenario(scenario)
     rules = outcome_rules(scenario)
     params, record = simulate_run(arrays, seed, run_index)
+    arrays = run_arrays(arrays, seed, run_index)  # the lines and forms this run consented by
     flags, primary = classify(record, rules)
     rungs = arrays.rung_ids or ("-",)
     return RunStory(

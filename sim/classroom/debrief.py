@@ -16,10 +16,9 @@ import numpy as np
 
 from sim.analysis.montecarlo import simulate_run
 from sim.classroom.replay import GroupState, Taken
-from sim.classroom.score import ending, settlement_utilities
+from sim.classroom.score import AgainstModel, against_model, settlement_utilities
 from sim.engine.outcomes import classify, outcome_rules
 from sim.engine.policy import ProposalView
-from sim.engine.record import RunRecord
 from sim.engine.sampling import compile_scenario
 from sim.scenario.loader import load_scenario
 
@@ -98,18 +97,13 @@ def model_distribution(scenario_path: str, seed: int, runs: int) -> Distribution
 
 
 @dataclass(frozen=True)
-class GroupResult:
+class GroupResult(AgainstModel):
     """A group's run beside the same run with the model in every seat."""
 
     number: int
     state: GroupState
-    outcomes: tuple[str, ...]
-    primary: str
     utilities: tuple[float, ...]
     """Per actor: the settlement utility of the group's run (so far, if unfinished)."""
-    model_record: RunRecord
-    model_outcomes: tuple[str, ...]
-    model_primary: str
     model_utilities: tuple[float, ...]
 
     @property
@@ -135,17 +129,11 @@ def same_as_model(taken: Taken) -> bool:
 def group_result(number: int, state: GroupState) -> GroupResult:
     """Compare group *number*'s run with the model's run of the same seed and run index."""
     t = state.table
-    _, model_record = simulate_run(t.arrays, t.seed, t.run_index)
-    outcomes, primary = ending(state.record, t.rules)
-    model_outcomes, model_primary = ending(model_record, t.rules)
+    beside = against_model(state.record, t.arrays, t.seed, t.run_index, t.rules)
     return GroupResult(
         number,
         state,
-        outcomes,
-        primary,
         settlement_utilities(state.record, t.arrays, state.parameters),
-        model_record,
-        model_outcomes,
-        model_primary,
-        settlement_utilities(model_record, t.arrays, state.parameters),
+        settlement_utilities(beside.model_record, t.arrays, state.parameters),
+        **vars(beside),
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from sim.analysis.montecarlo import run_generator, simulate_run
+from sim.analysis.montecarlo import run_generator
 from sim.analysis.streams import run_arrays
 from sim.classroom.asks import ASK_HELP, asks_text, parse_asks
 from sim.classroom.moves import (
@@ -32,7 +32,7 @@ from sim.classroom.moves import (
     answer_text,
     parse_move,
 )
-from sim.classroom.score import ending
+from sim.classroom.score import AgainstModel, against_model
 from sim.engine.outcomes import OutcomeRules, outcome_rules
 from sim.engine.policy import Demand, DemandView, EscalationChoice, EscalationView, ProposalView
 from sim.engine.record import RunRecord
@@ -282,19 +282,12 @@ class Game:
 
 
 @dataclass(frozen=True)
-class PlayResult:
+class PlayResult(AgainstModel):
     """How the game ended, and how the player's decisions compare with the model's."""
 
     game: Game
     record: RunRecord
-    outcomes: tuple[str, ...]
-    """Ids of the outcomes the run reached, in scenario order."""
-    primary: str
     decisions: tuple[Decision, ...]
-    model_record: RunRecord
-    """The same run with the model taking every decision."""
-    model_outcomes: tuple[str, ...]
-    model_primary: str
     replies: tuple[str, ...] = ()
     """What came of the player's last moves after its last decision."""
 
@@ -323,19 +316,12 @@ def play_game(game: Game, ask: Ask) -> PlayResult:
     rng = run_generator(game.seed, game.run_index)
     params = sample_parameters(a, rng)
     record = run_once(a, params, rng, game.run_index, policy)
-    _, model_record = simulate_run(a, game.seed, game.run_index)
-    outcomes, primary = ending(record, game.rules)
-    model_outcomes, model_primary = ending(model_record, game.rules)
     return PlayResult(
         game,
         record,
-        outcomes,
-        primary,
         tuple(policy.decisions),
-        model_record,
-        model_outcomes,
-        model_primary,
         policy.pending_replies(),
+        **vars(against_model(record, a, game.seed, game.run_index, game.rules)),
     )
 
 

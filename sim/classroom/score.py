@@ -8,8 +8,11 @@ agreed, not the cost of escalation: the primary class tells that part.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from sim.analysis.montecarlo import simulate_run
 from sim.engine.outcomes import OutcomeRules, classify
 from sim.engine.record import RunRecord
 from sim.engine.sampling import FloatArray, RunParameters, ScenarioArrays
@@ -41,3 +44,32 @@ def ending(record: RunRecord, rules: OutcomeRules) -> tuple[tuple[str, ...], str
     flags, primary = classify(record, rules)
     reached = tuple(o for o, f in zip(rules.outcome_ids, flags, strict=True) if f)
     return reached, rules.primary_ids[primary]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgainstModel:
+    """How a run people played ended, beside the same run with the model in every seat."""
+
+    outcomes: tuple[str, ...]
+    """Ids of the outcomes the run reached, in scenario order."""
+    primary: str
+    model_record: RunRecord
+    """The same run with the model taking every decision."""
+    model_outcomes: tuple[str, ...]
+    model_primary: str
+
+
+def against_model(
+    record: RunRecord, arrays: ScenarioArrays, seed: int, run_index: int, rules: OutcomeRules
+) -> AgainstModel:
+    """The ending of *record*, run *run_index* of *seed* played by people, and the model's."""
+    _, model_record = simulate_run(arrays, seed, run_index)
+    outcomes, primary = ending(record, rules)
+    model_outcomes, model_primary = ending(model_record, rules)
+    return AgainstModel(
+        outcomes=outcomes,
+        primary=primary,
+        model_record=model_record,
+        model_outcomes=model_outcomes,
+        model_primary=model_primary,
+    )

@@ -46,6 +46,16 @@ def create_app(classroom: Classroom) -> FastAPI:
     def see_other(url: str) -> RedirectResponse:
         return RedirectResponse(url, status_code=303)
 
+    def act(
+        action: Callable[[], object], then: str, again: Callable[[str, int], Response]
+    ) -> Response:
+        """Do *action* and go to *then*; when the classroom refuses it, show *again* with why."""
+        try:
+            action()
+        except RefusedError as error:
+            return again(error.message, error.status)
+        return see_other(then)
+
     @app.exception_handler(RefusedError)
     async def refused(request: Request, error: RefusedError) -> HTMLResponse:
         body = f'<div class="error" role="alert">{esc(error.message)}</div>'
@@ -115,11 +125,11 @@ def create_app(classroom: Classroom) -> FastAPI:
         run: Annotated[int, Form()] = 0,
     ) -> Response:
         session = classroom.by_token(token, "instructor")
-        try:
-            classroom.set_up(session, scenario, humans, groups, run)
-        except RefusedError as error:
-            return teach(request, session, error.message, error.status)
-        return see_other(f"/teach/{token}")
+        return act(
+            lambda: classroom.set_up(session, scenario, humans, groups, run),
+            f"/teach/{token}",
+            lambda error, status: teach(request, session, error, status),
+        )
 
     @app.post("/teach/{token}/phase")
     async def set_phase(token: str, action: Annotated[str, Form(max_length=10)]) -> Response:
@@ -135,11 +145,11 @@ def create_app(classroom: Classroom) -> FastAPI:
         group: Annotated[int, Form()],
     ) -> Response:
         session = classroom.by_token(token, "instructor")
-        try:
-            classroom.inject(session, shock, group)
-        except RefusedError as error:
-            return teach(request, session, error.message, error.status)
-        return see_other(f"/teach/{token}")
+        return act(
+            lambda: classroom.inject(session, shock, group),
+            f"/teach/{token}",
+            lambda error, status: teach(request, session, error, status),
+        )
 
     @app.post("/teach/{token}/release")
     async def release(token: str, seat: Annotated[int, Form()]) -> Response:
@@ -232,11 +242,11 @@ def create_app(classroom: Classroom) -> FastAPI:
                 if key.startswith("ask:") and key.count(":") == 2 and str(value).strip()
             ]
             text = "; ".join(asks) or "ask"
-        try:
-            classroom.move(token, number, text)
-        except RefusedError as error:
-            return seat_view(token, error.message, error.status)
-        return see_other(f"/seat/{token}")
+        return act(
+            lambda: classroom.move(token, number, text),
+            f"/seat/{token}",
+            lambda error, status: seat_view(token, error, status),
+        )
 
     # --- live updates -----------------------------------------------------------------------
 

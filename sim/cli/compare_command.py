@@ -19,7 +19,6 @@ from sim.cli.common import (
     Runs,
     Seed,
     Workers,
-    print_stamped,
     run_progress,
     user_errors_exit_2,
 )
@@ -105,14 +104,10 @@ def compare(
             comparison = compare_with_progress(loaded, runs, seed, workers, pool)
             staging.write(report, render_compare_report(comparison))
             staging.install()
-        people = outputs.people()
-        if json:
-            print_stamped(
-                "compare",
-                Stamp.of(tuple(loaded), seed, runs),
-                comparison=comparison.to_dict(),
-                outputs=dict(outputs.written()),
-            )
-        else:
-            people.file.write(format_comparison(comparison, people.width))
-        people.print(f"report: {report.shown}", markup=False)
+        outputs.close(
+            "compare",
+            Stamp.of(tuple(loaded), seed, runs),
+            {"comparison": comparison.to_dict()},
+            lambda width: format_comparison(comparison, width),
+            {"--output": "report"},
+        )

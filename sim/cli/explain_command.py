@@ -18,7 +18,7 @@ from rich.text import Text
 
 from sim.analysis.drivers import Driver, driver_number, driver_reading, explain_outcome
 from sim.analysis.stamp import Stamp
-from sim.analysis.story import EntryKind, RunStory, TimelineEntry, explain_run
+from sim.analysis.story import EntryKind, RunStory, TimelineEntry, explain_run, venue_conduct
 from sim.cli.common import (
     Json,
     Runs,
@@ -68,7 +68,7 @@ def _venue_heading(scenario: Scenario, entry: TimelineEntry) -> Text:
     venue = next(v for v in scenario.venues if v.id == entry.venue)
     heading = Text(f"{entry.date} · {venue.name} ({venue.id}), {venue.place}", style="bold")
     heading.append(
-        f"\n{venue.form.value} · {venue.rounds} rounds · {', '.join(venue.participants)} "
+        f"\n{venue.form.value} · {venue_conduct(venue)} · {', '.join(venue.participants)} "
         f"on {', '.join(venue.issues)}",
         style="dim",
     )

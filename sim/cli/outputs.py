@@ -8,13 +8,15 @@ output goes to standard output, the text meant for people goes to standard error
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
-from sim.cli.common import console, error_console
+from sim.analysis.stamp import Stamp
+from sim.cli.common import console, error_console, print_stamped
 from sim.files import Format, Output, Staging, check_distinct, plan_output
 
 
@@ -59,3 +61,25 @@ class Outputs:
     def written(self) -> list[tuple[str, str]]:
         """(option, where) of every output, for the closing lines and the JSON payload."""
         return [(o.option, o.shown) for o in self.planned]
+
+    def close(
+        self,
+        command: str,
+        stamp: Stamp,
+        payload: Mapping[str, Any],
+        table: Callable[[int], str],
+        names: Mapping[str, str],
+    ) -> None:
+        """End a command: print its ``--json`` *payload*, or else its *table* for people.
+
+        The payload gains every output under ``outputs``; the table is drawn at the people's
+        console width. Then one line says where each output went, in the words of *names*
+        (option → what it holds).
+        """
+        people = self.people()
+        if self.json:
+            print_stamped(command, stamp, **payload, outputs=dict(self.written()))
+        else:
+            people.file.write(table(people.width))
+        for option, where in self.written():
+            people.print(f"{names[option]}: {where}", markup=False)

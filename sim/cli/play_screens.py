@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from sim.analysis.story import KIND_WHY, waypoint_label
+from sim.analysis.story import KIND_WHY, venue_conduct, waypoint_label
 from sim.classroom.asks import ASK_HELP, asks_text
 from sim.classroom.moves import HELP, accept_position, answer_text
 from sim.classroom.play import Game, Question
@@ -29,10 +29,10 @@ def date_of(scenario: Scenario, day: float) -> dt.date:
 
 
 def venue_text(game: Game, venue: int) -> str:
-    """A venue in words: name, place, form and rounds."""
+    """A venue in words: name, place, form and rounds (or a reply's one decision)."""
     venue_id = game.arrays.venue_ids[venue]
     spec = next(v for v in game.scenario.venues if v.id == venue_id)
-    return f"{spec.name}, {spec.place} · {spec.form.value} · {spec.rounds} rounds"
+    return f"{spec.name}, {spec.place} · {spec.form.value} · {venue_conduct(spec)}"
 
 
 def rung_text(game: Game, level: int) -> str:

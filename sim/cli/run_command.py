@@ -21,7 +21,6 @@ from sim.cli.common import (
     ScenarioFile,
     Seed,
     Workers,
-    print_stamped,
     run_progress,
     user_errors_exit_2,
 )
@@ -109,16 +108,10 @@ def run(
             )
             staging.write(report, render_report(results))
             staging.install()
-        people = outputs.people()
-        if json:
-            print_stamped(
-                "run",
-                Stamp.of((loaded,), seed, runs),
-                results=results.to_dict(),
-                outputs=dict(outputs.written()),
-            )
-        else:
-            people.file.write(format_table(results, people.width))
-        for option, where in outputs.written():
-            what = "report" if option == "--output" else "per-run table"
-            people.print(f"{what}: {where}", markup=False)
+        outputs.close(
+            "run",
+            Stamp.of((loaded,), seed, runs),
+            {"results": results.to_dict()},
+            lambda width: format_table(results, width),
+            {"--output": "report", "--export": "per-run table"},
+        )

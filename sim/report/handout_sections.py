@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from sim.analysis.story import effect_text, waypoint_label
+from sim.analysis.story import effect_text, venue_conduct, waypoint_label
 from sim.report.condition_text import condition_text
 from sim.report.handout_page import SECTIONS, Page, esc
 from sim.report.stances import red_line_text
@@ -198,7 +198,7 @@ def calendar(page: Page) -> None:
             + page.evidence(v.cites, v.assumption),
             ", ".join(esc(p) for p in v.participants),
             ", ".join(esc(i) for i in v.issues),
-            f"{esc(v.form.value)}<br>{v.rounds} rounds",
+            f"{esc(v.form.value)}<br>{esc(venue_conduct(v))}",
         ]
         for v in sorted(page.s.venues, key=lambda v: v.date)
     ]
