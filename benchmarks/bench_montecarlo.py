@@ -1,12 +1,30 @@
 """Monte Carlo cost of the flagship, every figure measured in this one run (prints, never asserts).
 
-Run: .venv/bin/python benchmarks/bench_montecarlo.py [--runs N] [--memory-runs N] [--dask-runs N]
-     [--memory-small N] [--only cold|throughput|memory|dask] [--quick]
+Run: .venv/bin/python benchmarks/bench_montecarlo.py [--only SECTION] [--quick] [--runs N]
+     [--memory-small N] [--memory-runs N] [--dask-runs N]
 
-Prints: runs per second with 1 and 2 workers and their ratio; engine CPU per run-event against a
-bare SimPy timeout in this process; peak memory at 10,000 and --memory-runs runs (default
-1,000,000: minutes of both cores); ``negsim --help`` and ``negsim validate`` wall times; a
-Dask LocalCluster with 2 worker processes against the local pool (--dask-runs, default 100,000).
+Sections, in the order they run (--only SECTION runs one):
+  cold        ``negsim --help`` and ``negsim validate scenarios/geneva-2022.yaml``: best and
+              median wall time and CPU of 5 fresh processes each.
+  throughput  --runs flagship runs (default 10,000) with 1 worker, then 2: runs per second and
+              their ratio, the time of 10,000 runs with 2 workers, and what the input spread
+              (16 draws x 100 runs) adds; then the engine CPU per run-event (SimPy events
+              counted over 200 runs) against a bare SimPy timeout event, in this process.
+  memory      peak resident memory of the parent process (and of its largest worker) in a
+              fresh process that simulates --memory-small runs (default 10,000), then another
+              that simulates --memory-runs runs (default 100,000), 2 workers each, the per-run
+              export streamed as CSV (and Parquet, with pyarrow) to /dev/null; their ratio.
+  dask        --dask-runs runs (default 100,000) on the local pool of 2 workers, then on a
+              Dask LocalCluster of 2 worker processes x 1 thread (negsim[dask]).
+
+Why the memory section stops at 100,000 runs by default: the issue's target is memory at
+1,000,000 runs <= 1.2x that at 10,000, but a flagship run costs about 9 ms of CPU with today's
+per-run engine (more on a loaded machine), so 1,000,000 runs are about 9,000 CPU seconds: 75
+minutes of both cores of a quiet 2-core machine, longer on a shared one. Memory is flat in the
+number of runs by design (each chunk is folded into counts and streamed, then dropped), so
+10,000 against 100,000 shows whether it grows; pass --memory-runs 1000000 to measure the target
+itself.
+
 The load average is printed first and last: on a shared machine every wall time is an upper
 bound.
 
@@ -35,6 +53,8 @@ from sim.scenario.loader import load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "scenarios" / "geneva-2022.yaml"
 NEGSIM = Path(sys.executable).parent / "negsim"
+SECTIONS = ("cold", "throughput", "memory", "dask")
+"""The benchmark's sections, in the order they run."""
 ROWS: list[tuple[str, str, str, str]] = []
 """(measure, value, target, verdict) for the closing table."""
 
@@ -42,7 +62,8 @@ ROWS: list[tuple[str, str, str, str]] = []
 def _row(measure: str, value: str, target: str = "", met: bool | None = None) -> None:
     verdict = "" if met is None else ("met" if met else "MISSED")
     ROWS.append((measure, value, target, verdict))
-    print(f"  {measure}: {value}" + (f"  (target {target}: {verdict})" if target else ""))
+    judged = f"{target}: {verdict}" if verdict else target
+    print(f"  {measure}: {value}" + (f"  (target {judged})" if target else ""))
 
 
 def _load() -> str:
@@ -181,7 +202,12 @@ def memory(small: int, large: int) -> None:
         sys.stdout.flush()
     (p_small, c_small, _), (p_large, c_large, wall) = measured
     ratio = p_large / p_small
-    _row("parent", f"{p_small:.0f} MB -> {p_large:.0f} MB = {ratio:.2f}x", "<= 1.2x", ratio <= 1.2)
+    growth = f"{p_small:.0f} MB -> {p_large:.0f} MB = {ratio:.2f}x"
+    if large >= 1_000_000:
+        _row("parent", growth, "<= 1.2x", ratio <= 1.2)
+    else:  # the issue's target is at 1,000,000 runs: a smaller count only shows the trend
+        _row("parent", growth)
+        _row("parent at 1,000,000 runs", "not run (--memory-runs 1000000: ~75 min)", "<= 1.2x")
     _row("largest worker", f"{c_small:.0f} MB -> {c_large:.0f} MB = {c_large / c_small:.2f}x")
     _row(f"{large:,} runs took", f"{wall:.0f} s")
 
@@ -213,19 +239,50 @@ def dask(runs: int) -> None:
 
 def main() -> None:
     """Print every figure the issue asks for, measured in this one run, then the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10_000, help="runs for the throughput")
-    parser.add_argument("--memory-runs", type=int, default=1_000_000, help="large memory run")
-    parser.add_argument("--dask-runs", type=int, default=100_000, help="runs through Dask")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
-        "--memory-small", type=int, default=10_000, help="small memory run (the baseline)"
+        "--runs",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="throughput: flagship runs with 1 worker, then with 2 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--memory-small",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="memory: runs of the baseline process (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--memory-runs",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="memory: runs of the large process, compared with the baseline (default: "
+        "%(default)s; 1000000 for the issue's target, about 75 min of both cores)",
+    )
+    parser.add_argument(
+        "--dask-runs",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="dask: runs on the local pool and then on the Dask cluster (default: %(default)s)",
     )
     parser.add_argument(
         "--only",
-        choices=("cold", "throughput", "memory", "dask"),
-        help="measure only this part (e.g. one long memory run while others use the machine)",
+        choices=SECTIONS,
+        metavar="SECTION",
+        help=f"measure only this section ({', '.join(SECTIONS)}), e.g. one long memory run "
+        "while others use the machine",
     )
-    parser.add_argument("--quick", action="store_true", help="small counts, to try the script")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small counts in every section (400 runs; memory 1,000 vs 4,000), to try the script",
+    )
     args = parser.parse_args()
     small = args.memory_small
     if args.quick:

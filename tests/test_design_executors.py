@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from uncertain_tiny import tiny_data, uncertain
 
 from sim.analysis import executors
+from sim.analysis.comparison import compare_scenarios
 from sim.analysis.design import evaluate_points, run_point_chunk
 from sim.analysis.montecarlo import run_chunk, simulate
 from sim.analysis.sensitivity import sensitivity
@@ -142,6 +143,29 @@ def test_simulate_on_the_callers_executor_starts_no_pool_of_its_own(
         simulate(scenario, runs=40, seed=5, workers=2, executor=pool, chunk_size=9)
     assert set(pool.functions) == {"run_chunk", "run_point_chunk"}
     assert pools_started == []
+
+
+def test_one_sensitivity_call_starts_one_local_pool_for_its_design_and_discovery_runs(
+    scenario: Scenario, pools_started: list[int]
+) -> None:
+    options: dict[str, Any] = {"runs_per_point": 8, "seed": 3, "trajectories": 3}
+    local = sensitivity(scenario, "morris", workers=1, discovery_runs=60, **options)
+    pooled = sensitivity(scenario, "morris", workers=2, chunk_size=5, discovery_runs=60, **options)
+    assert pools_started == [2]
+    assert pooled.to_json() == local.to_json()
+
+
+def test_one_comparison_starts_one_local_pool_for_every_scenario(
+    scenario: Scenario, pools_started: list[int]
+) -> None:
+    data = _data()
+    data["scenario"]["id"] = "tiny-other"
+    data["uncertainties"][0]["high"] = 0.5
+    pair = [scenario, scenario_from_data(data)]
+    local = compare_scenarios(pair, runs=40, seed=5, workers=1)
+    pooled = compare_scenarios(pair, runs=40, seed=5, workers=2)
+    assert pools_started == [2]
+    assert pooled.to_json() == local.to_json()
 
 
 def test_a_sensitivity_design_and_its_discovery_runs_use_the_executor(

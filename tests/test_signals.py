@@ -113,3 +113,62 @@ def test_sigterm_while_the_report_is_being_written_leaves_no_temporary_file(
     assert process.wait(timeout=TIMEOUT) == 143
     assert leftovers(tmp_path) == []
     assert not (tmp_path / "r.html").exists()
+
+
+MID_FORK = """
+import os, signal, sys, threading
+from sim.cli import app
+
+go, sent = threading.Event(), threading.Event()
+
+
+def other_thread() -> None:
+    go.wait()
+    os.kill(os.getpid(), signal.SIGTERM)  # to the process: a thread not blocking it takes it
+    sent.set()
+
+
+def mid_fork() -> None:  # in the parent, between forking the first worker and the second
+    if go.is_set():
+        return
+    go.set()
+    if FROM_OTHER_THREAD:
+        sent.wait()
+    else:
+        os.killpg(0, signal.SIGTERM)  # this process and the worker just forked
+    sum(range(1000))  # Python code after the signal: where its handler runs, if not held
+
+
+FROM_OTHER_THREAD = {other}
+threading.Thread(target=other_thread, daemon=True).start()
+os.register_at_fork(after_in_parent=mid_fork)
+sys.argv = ["negsim", "run", "tiny.yaml", "--runs", "2000", "--workers", "2"]
+app()
+"""
+
+
+@pytest.mark.parametrize("other", [False, True], ids=["to-the-group", "to-another-thread"])
+def test_sigterm_while_the_pool_forks_its_workers_waits_until_they_are_forked(
+    folder: Path, other: bool
+) -> None:
+    """The signal lands inside ``fork`` (an at-fork hook sends it), deterministically.
+
+    Before the fix, its handler ran in the hook: Python printed "Exception ignored in ..." and
+    dropped the exit, the command ran all its runs, installed its report, then exited 143.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", MID_FORK.format(other=other)],
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        start_new_session=True,
+        check=False,
+    )
+    assert done.returncode == 143, done.stderr
+    assert "Exception ignored" not in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # stopped before the outcome table
+    assert not (folder / "reports" / "tiny.html").exists()
+    assert leftovers(folder) == []

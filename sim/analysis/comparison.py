@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -20,10 +21,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sim.analysis.design import SPREAD_POINTS, SPREAD_RUNS
+from sim.analysis.executors import call_executor, chunk_count
 from sim.analysis.montecarlo import simulate
 from sim.analysis.results import CONFIDENCE, Results, wilson_interval
 from sim.errors import SimulationError
 from sim.scenario.format import Scenario
+from sim.vocabulary import MAX_WORKERS
 
 ScenarioProgress = Callable[[int, int], None]
 """Called with a scenario's index and the number of its runs finished so far."""
@@ -333,21 +337,27 @@ def compare_scenarios(
     """
     if len(scenarios) < 2:
         raise SimulationError("compare needs at least two scenarios")
+    if not 0 <= workers <= MAX_WORKERS:  # before any pool is started
+        raise SimulationError(f"workers must be from 0 to {MAX_WORKERS} (got {workers})")
     results = []
-    for index, scenario in enumerate(scenarios):
-        report = None if progress is None else _progress_of(progress, index)
-        # Paired differences and transitions need each run's classes: keep the rows.
-        results.append(
-            simulate(
-                scenario,
-                runs=runs,
-                seed=seed,
-                workers=workers,
-                progress=report,
-                executor=executor,
-                keep_runs=True,
+    workers = workers if workers > 0 else os.cpu_count() or 1
+    # one executor for every scenario's runs and input spread: one pool, not one per scenario
+    largest = max(chunk_count(runs, workers), chunk_count(SPREAD_POINTS * SPREAD_RUNS, workers))
+    with call_executor(workers, largest, executor) as shared:
+        for index, scenario in enumerate(scenarios):
+            report = None if progress is None else _progress_of(progress, index)
+            # Paired differences and transitions need each run's classes: keep the rows.
+            results.append(
+                simulate(
+                    scenario,
+                    runs=runs,
+                    seed=seed,
+                    workers=workers,
+                    progress=report,
+                    executor=shared,
+                    keep_runs=True,
+                )
             )
-        )
     return compare(results)
 
 

@@ -111,11 +111,40 @@ def results_in_order(
         yield in_order(function, tasks, executor, window=max(32, 4 * workers))
 
 
+HELD = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+"""The signals held back while a pool forks its workers."""
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """While inside, :data:`HELD` signals wait (blocked in this thread); on leaving, they arrive."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def local_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of *workers* processes, forked where the platform can (workers start at once)."""
+    """A pool of *workers* processes, started at once and forked where the platform can.
+
+    The workers start with termination signals held (:func:`signals_held`). Why: a signal that
+    lands while the parent is inside ``fork`` runs its handler in an at-fork hook, where Python
+    prints the exception (``Exception ignored in ...``) and drops it, so the command ran on; and a
+    worker forked a moment before still has the parent's handlers until its initializer runs.
+    Held, the signal reaches the parent once every worker is forked, and each worker (which
+    inherits the block) once :func:`worker_start` has reset its handlers.
+    """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_start)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_start)
+    try:
+        with signals_held():
+            pool.submit(os.getpid)  # the first task starts the pool: every worker, when forked
+    except BaseException:  # a held signal, arriving as the hold ends
+        pool.shutdown(cancel_futures=True)
+        raise
+    return pool
 
 
 _PR_SET_PDEATHSIG = 1
@@ -124,13 +153,17 @@ _PR_SET_PDEATHSIG = 1
 def worker_start() -> None:
     """Every local pool's initializer: workers die silently on a signal, and with their parent.
 
+    A signal that reached the worker while it was forked (held, see :func:`local_pool`) kills it
+    here, once its handlers are the defaults.
+
     Why: a forked worker inherits the parent's signal handlers, which would turn its own
     termination into an exception it reports back instead of exiting (or a traceback per worker
     on Ctrl-C); and a worker whose parent was killed outright (SIGKILL) would otherwise wait for
     work forever.
     """
-    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+    for number in HELD:
         signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # held while it was forked: now they kill it
     if sys.platform == "linux":
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

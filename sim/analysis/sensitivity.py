@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from sim.analysis.design import PointShares, evaluate_points
 from sim.analysis.discovery import Box, prim_box
+from sim.analysis.executors import call_executor, chunk_count
 from sim.analysis.indices import (
     morris_design,
     morris_indices,
@@ -34,6 +35,7 @@ from sim.engine.inputs import Factor
 from sim.engine.sampling import compile_scenario
 from sim.errors import SimulationError
 from sim.scenario.format import Scenario
+from sim.vocabulary import MAX_WORKERS
 
 FloatArray = npt.NDArray[np.float64]
 Method = Literal["oat", "morris", "sobol"]
@@ -237,6 +239,8 @@ def sensitivity(
     if focus not in ids:
         raise SimulationError(f"unknown outcome {focus!r}; known: {', '.join(ids)}")
     names = tuple(f.name for f in factors)
+    if not 0 <= workers <= MAX_WORKERS:  # before any pool is started
+        raise SimulationError(f"workers must be from 0 to {MAX_WORKERS} (got {workers})")
     space = compile_scenario(scenario).space
     workers = workers if workers > 0 else os.cpu_count() or 1
     if method == "oat":
@@ -255,16 +259,35 @@ def sensitivity(
             return None
         return lambda done: progress(stage, done, total)
 
-    result = evaluate_points(
-        scenario,
-        points,
-        runs_per_point,
-        seed,
-        workers,
-        report("design points", len(points)),
-        executor=executor,
-        chunk_size=chunk_size,
+    # one executor for the design points and the discovery runs: never a second pool
+    largest = max(
+        chunk_count(len(points) * runs_per_point, workers, chunk_size),
+        chunk_count(discovery_runs, workers, chunk_size) if discovery_runs > 0 else 0,
     )
+    with call_executor(workers, largest, executor) as shared:
+        result = evaluate_points(
+            scenario,
+            points,
+            runs_per_point,
+            seed,
+            workers,
+            report("design points", len(points)),
+            executor=shared,
+            chunk_size=chunk_size,
+        )
+        mc = None
+        if discovery_runs > 0:
+            mc = simulate(
+                scenario,
+                runs=discovery_runs,
+                seed=seed,
+                workers=workers,
+                progress=report("discovery runs", discovery_runs),
+                input_points=0,
+                executor=shared,
+                chunk_size=chunk_size,
+                keep_runs=True,  # PRIM needs every run's inputs and outcome
+            )
     indices: dict[str, dict[str, FloatArray]] = {}
     for key in dict.fromkeys(ids):
         y = result.column(key)
@@ -283,18 +306,7 @@ def sensitivity(
             s = sobol_indices(names, y, seed)
             indices[key] = {"s1": s.s1, "s1_conf": s.s1_conf, "st": s.st, "st_conf": s.st_conf}
     box = None
-    if discovery_runs > 0:
-        mc = simulate(
-            scenario,
-            runs=discovery_runs,
-            seed=seed,
-            workers=workers,
-            progress=report("discovery runs", discovery_runs),
-            input_points=0,
-            executor=executor,
-            chunk_size=chunk_size,
-            keep_runs=True,  # PRIM needs every run's inputs and outcome
-        )
+    if mc is not None:
         outcome_ids = [o.id for o in scenario.outcomes]
         if focus in outcome_ids:
             hit = mc.table.outcomes[:, outcome_ids.index(focus)]

@@ -4,13 +4,15 @@ SIGTERM and SIGHUP stop every worker process the command started, then raise
 ``SystemExit(128 + signal)`` in the main thread, so every ``with`` block unwinds: reserved
 output files are removed, nothing half-written is left, and the exit status is 143 (SIGTERM) or
 129 (SIGHUP), as a shell reports a process killed by that signal. Ctrl-C (SIGINT) keeps its
-usual path: ``KeyboardInterrupt``, exit 130.
+usual path: ``KeyboardInterrupt``, exit 130. While a local pool forks its workers these signals
+are held (``sim.analysis.executors.local_pool``): they take effect once the pool has started.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -23,6 +25,11 @@ weak-reference callback ignores exceptions), so the error handler checks this to
 
 def _stop(number: int, frame: FrameType | None) -> None:
     del frame
+    if number in signal.pthread_sigmask(signal.SIG_BLOCK, ()):
+        # This thread holds the signal (a pool is forking its workers), but another thread took
+        # it: send it again to this thread, where it waits until the hold ends.
+        signal.pthread_kill(threading.get_ident(), number)
+        return
     received.append(number)
     for other in SIGNALS:  # a second signal must not interrupt the clean-up
         signal.signal(other, signal.SIG_IGN)
