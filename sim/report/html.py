@@ -20,7 +20,7 @@ from sim.analysis.results import Results
 from sim.analysis.stamp import Stamp
 from sim.files import write_output
 from sim.report.figures import issue_div_id, report_figures
-from sim.report.numbers import Rows, report_tables
+from sim.report.numbers import WORD_COLUMNS, Rows, report_tables
 from sim.report.redlines import redlines_div_id
 from sim.report.stamp_html import stamp_paragraph
 from sim.report.summary import uncertainty_note
@@ -214,7 +214,8 @@ def _numbers(div: str, tables: dict[str, Rows]) -> str:
     if div not in tables:
         return ""
     head, rows = tables[div]
-    return html_table(head, rows, table_id=f"{div}-numbers", numbers=True)
+    words = [c for c, heading in enumerate(head) if heading in WORD_COLUMNS]
+    return html_table(head, rows, table_id=f"{div}-numbers", numbers=True, words=words)
 
 
 def uncertainty_section(results: Results) -> Section:

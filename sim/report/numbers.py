@@ -92,6 +92,11 @@ def issue_rows(results: Results, issue: int) -> Rows:
     return ["agreement", "runs", "share", "95 % interval"], rows
 
 
+WORD_COLUMNS = frozenset({"red line"})
+"""Headings of the columns that hold sentences, not numbers: on a page they wrap (a red line
+with its fallback, or where an agreement is possible, is wider than a desktop screen)."""
+
+
 def redline_rows(results: Results, issue: int) -> Rows:
     """Per actor: position, salience, red line and whether its consent is needed (veto)."""
     s = results.scenario

@@ -8,7 +8,7 @@ screen and nothing scrolls sideways. Printed or on a desktop, the tables are ord
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 Cell = str | tuple[str, str]
 """A cell's text, or (text, CSS class) for a cell that needs a class (e.g. a bold difference)."""
@@ -20,6 +20,7 @@ TABLE_CSS = (
     "table.stack th:first-child,table.stack td:first-child{text-align:left}"
     "table.stack tr.group th{background:#f6f6f6;text-align:left}"
     "table.numbers td+td{white-space:nowrap}"
+    "table.numbers .words{white-space:normal;text-align:left}"
     "@media (max-width:600px){table.stack,table.stack tbody,table.stack tr,table.stack td,"
     "table.stack tr.group th{display:block;width:auto}table.stack thead{display:none}"
     "table.stack tr{border-bottom:1px solid #ccc;padding:.35em 0}"
@@ -40,6 +41,7 @@ def html_table(
     raw: bool = False,
     caption: str | None = None,
     numbers: bool = False,
+    words: Collection[int] = (),
 ) -> str:
     """A ``table.stack`` of *rows* under *head*; text is escaped unless *raw* (cells are HTML).
 
@@ -52,6 +54,8 @@ def html_table(
         caption: a plain-text caption above the table.
         numbers: the cells after the first are numbers that must not break across lines
             (on a wide screen; stacked on a narrow one they may).
+        words: columns of a *numbers* table that hold sentences: they wrap, so that the
+            table fits a desktop screen.
     """
     e = html.escape
     ident = f' id="{e(table_id)}"' if table_id else ""
@@ -59,7 +63,9 @@ def html_table(
     parts = [f'<table class="{kind}"{ident}>']
     if caption:
         parts.append(f"<caption>{e(caption)}</caption>")
-    parts.append("<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr></thead><tbody>")
+    word = ' class="words"'
+    headings = (f"<th{word if c in words else ''}>{e(h)}</th>" for c, h in enumerate(head))
+    parts.append("<thead><tr>" + "".join(headings) + "</tr></thead><tbody>")
     for number, row in enumerate(rows):
         if groups and number in groups:
             parts.append(
@@ -68,6 +74,7 @@ def html_table(
         cells = []
         for column, cell in enumerate(row):
             text, cls = cell if isinstance(cell, tuple) else (cell, "")
+            cls = " ".join(filter(None, (cls, "words" if column in words else "")))
             label = f' data-label="{e(head[column])}"' if column and text else ""
             klass = f' class="{e(cls)}"' if cls else ""
             cells.append(f"<td{klass}{label}>{text if raw else e(text)}</td>")
