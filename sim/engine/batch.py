@@ -19,6 +19,7 @@ A run ends when its ``over`` event is processed (the top rung, or the horizon), 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -59,6 +60,24 @@ _GRIDS = (
 """The state arrays that get a run axis; each run's state holds a view of its row."""
 
 
+@dataclass
+class OpenIssues:
+    """A meeting's issues still open, as its rounds leave them."""
+
+    issues: list[int]
+
+
+@dataclass(frozen=True)
+class RoundRequest:
+    """A run's meeting round, waiting to be taken with the others of its moment."""
+
+    row: int
+    venue: int
+    round: int
+    final: bool
+    open: OpenIssues
+
+
 class Batch:
     """Runs simulated together: their states, the run-axis arrays behind them, and their ends."""
 
@@ -67,6 +86,7 @@ class Batch:
         env: simpy.Environment,
         states: list[RunState],
         review: Callable[[Batch, list[tuple[int, bool]], float], None],
+        rounds: Callable[[Batch, list[RoundRequest], float], None],
     ) -> None:
         first = states[0].arrays
         for state in states[1:]:
@@ -78,6 +98,7 @@ class Batch:
         self.states = states
         self.arrays = first
         self._review = review
+        self._rounds = rounds
         self.grids: dict[str, npt.NDArray[Any]] = {}
         for name in _GRIDS:
             grid = np.stack([getattr(s, name) for s in states])
@@ -90,6 +111,9 @@ class Batch:
         for row, event in enumerate(self.over):
             event.callbacks.append(partial(self._end, row))
         self.pending: list[tuple[int, bool]] = []
+        self.pending_rounds: list[RoundRequest] = []
+        self._waiting: set[int] = set()
+        """Runs with a review or a round pending."""
         self._sweep: simpy.Event | None = None
 
     def _end(self, row: int, _event: simpy.Event) -> None:
@@ -104,6 +128,22 @@ class Batch:
     def request_review(self, row: int, after_meeting: bool) -> None:
         """Ask for run *row*'s ladder review now; it is taken with the others of this moment."""
         self.pending.append((row, after_meeting))
+        self._waiting.add(row)
+        self._schedule_sweep()
+
+    def request_round(self, row: int, request: RoundRequest) -> None:
+        """Ask for run *row*'s meeting round now; taken with the others of this moment.
+
+        A run with a review already pending has it taken first, so a run's steps keep their
+        order; a round asked before a review is taken before it (:meth:`settle`).
+        """
+        if row in self._waiting:
+            self.settle()
+        self.pending_rounds.append(request)
+        self._waiting.add(row)
+        self._schedule_sweep()
+
+    def _schedule_sweep(self) -> None:
         if self._sweep is None:
             self._sweep = self.env.event()
             self._sweep.callbacks.append(self._swept)
@@ -114,12 +154,25 @@ class Batch:
         self.settle()
 
     def settle(self) -> None:
-        """Take every pending review, vectorised over the runs that asked."""
+        """Take every pending round, then every pending review, each over the runs that asked.
+
+        Rounds first: a run's pending round was asked before its pending review, if it has
+        both (a round asked after a review has the review taken first).
+        """
+        if self.pending_rounds:
+            rounds, self.pending_rounds = self.pending_rounds, []
+            self._rounds(self, rounds, float(self.env.now))
         if self.pending:
             requests, self.pending = self.pending, []
             self._review(self, requests, float(self.env.now))
+        self._waiting.clear()
 
     def live(self, row: int) -> bool:
-        """True while run *row* goes on; the reviews pending are taken first."""
-        self.settle()
+        """True while run *row* goes on; what it has pending is taken first.
+
+        Only that run's own pending steps must come before its next one (runs never read each
+        other's state), so the others keep waiting for their batch.
+        """
+        if row in self._waiting:
+            self.settle()
         return not bool(self.finished[row])

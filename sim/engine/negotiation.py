@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.engine.batch import Batch
+from sim.engine.batch import Batch, OpenIssues, RoundRequest
 from sim.engine.demands import round_proposals
 from sim.engine.escalation import refused_by_force
 from sim.engine.policy import ModelPolicy
@@ -21,47 +21,82 @@ from sim.engine.state import EPS, Process, RunState
 from sim.model.bargaining import consenting_package, weighted_mean, zone_of_agreement
 
 
+def answer(
+    state: RunState,
+    place: tuple[int, int, float],
+    proposal: tuple[int, int, int, str, float, float, float],
+    answered: float,
+    moves: dict[tuple[int, int], float],
+) -> None:
+    """The target's answer to one proposal, kept inside its red line and its public concessions.
+
+    *place* is (venue, round, day); *proposal* is (proposer, target, issue, kind, start,
+    proposed, the target's E(U) of resisting); *answered* where the target would go. The
+    answer is recorded; an accepted move joins *moves*, where a target that accepts two
+    proposals on one issue takes the smaller move (the §6.2 rule).
+    """
+    a = state.arrays
+    venue, rnd, day = place
+    proposer, target, issue, kind, start, proposed, resist = proposal
+    clipped = min(max(answered, float(a.red_low[target, issue])), float(a.red_high[target, issue]))
+    reason = Reason.EXPECTED_UTILITY
+    if abs(clipped - answered) > EPS:
+        reason = Reason.RED_LINE
+    if int(state.conceded[target, issue]) * (clipped - start) < 0:
+        clipped, reason = start, Reason.AUDIENCE_COST
+    accepted = abs(clipped - start) > EPS
+    end = clipped if accepted else start
+    state.events.append(
+        RoundEvent(
+            day,
+            venue,
+            rnd,
+            proposer,
+            target,
+            issue,
+            kind,
+            start,
+            proposed,
+            end,
+            accepted,
+            reason,
+            resist,
+        )
+    )
+    earlier = moves.get((target, issue))
+    if accepted and (earlier is None or abs(clipped - start) < abs(earlier - start)):
+        moves[target, issue] = clipped
+
+
+def concede(state: RunState, moves: dict[tuple[int, int], float]) -> None:
+    """The round's accepted moves, all at once, none back across a public concession."""
+    for (target, issue), end in moves.items():
+        start = float(state.position[target, issue])
+        state.position[target, issue] = state.sticky(target, issue, start, end)
+
+
 def negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_: list[int]) -> None:
     """One round at a venue: proposals on every open issue, then simultaneous concessions.
 
-    A target that accepts two proposals on one issue takes the smaller move (the §6.2 rule);
-    without players' demands each target receives at most one proposal per issue.
+    Each target answers through the policy (a player's, or the model's, which accepts);
+    without players' demands each target receives at most one proposal per issue. A batch
+    takes the model's rounds together (:mod:`sim.engine.rounds`).
     """
     moves: dict[tuple[int, int], float] = {}
     model = type(state.policy) is ModelPolicy  # it accepts the model's offers: not asked
     for view in round_proposals(state, venue, rnd, day, open_):
-        target, issue = view.target, view.issue
         end = view.proposed if model else state.policy.respond(view)
-        clipped = min(max(end, view.red_low), view.red_high)
-        reason = Reason.EXPECTED_UTILITY
-        if abs(clipped - end) > EPS:
-            reason = Reason.RED_LINE
-        if int(state.conceded[target, issue]) * (clipped - view.start) < 0:
-            clipped, reason = view.start, Reason.AUDIENCE_COST
-        accepted = abs(clipped - view.start) > EPS
-        state.events.append(
-            RoundEvent(
-                day,
-                venue,
-                rnd,
-                view.proposer,
-                target,
-                issue,
-                view.kind,
-                view.start,
-                view.proposed,
-                clipped if accepted else view.start,
-                accepted,
-                reason,
-                view.resist_utility,
-            )
+        proposal = (
+            view.proposer,
+            view.target,
+            view.issue,
+            view.kind,
+            view.start,
+            view.proposed,
+            view.resist_utility,
         )
-        earlier = moves.get((target, issue))
-        if accepted and (earlier is None or abs(clipped - view.start) < abs(earlier - view.start)):
-            moves[target, issue] = clipped
-    for (target, issue), end in moves.items():
-        start = float(state.position[target, issue])
-        state.position[target, issue] = state.sticky(target, issue, start, end)
+        answer(state, (venue, rnd, day), proposal, end, moves)
+    concede(state, moves)
 
 
 def _candidate(
@@ -159,12 +194,17 @@ def meeting(env: simpy.Environment, batch: Batch, row: int, venue: int) -> Proce
             reply(state, venue, env.now, open_)
         return
     rounds = int(a.venue_rounds[venue])
+    model = type(state.policy) is ModelPolicy  # the batch takes the model's rounds together
+    table = OpenIssues(open_)
     for rnd in range(1, rounds + 1):
         yield env.timeout(1.0 / (rounds + 1))
-        if not open_ or not batch.live(row):
+        if not batch.live(row) or not table.issues:
             break
-        negotiation_round(state, venue, rnd, env.now, open_)
-        open_ = settle(state, venue, env.now, open_, final=rnd == rounds)
+        if model:
+            batch.request_round(row, RoundRequest(row, venue, rnd, rnd == rounds, table))
+            continue
+        negotiation_round(state, venue, rnd, env.now, table.issues)
+        table.issues = settle(state, venue, env.now, table.issues, final=rnd == rounds)
 
 
 def calendar(env: simpy.Environment, batch: Batch, row: int, met: list[simpy.Event]) -> Process:

@@ -22,6 +22,7 @@ from sim.engine.policy import ModelPolicy, Policy
 from sim.engine.ratification import ratification_day
 from sim.engine.record import RunRecord
 from sim.engine.review import review
+from sim.engine.rounds import take_rounds
 from sim.engine.sampling import RunParameters, ScenarioArrays
 from sim.engine.shocks import shock
 from sim.engine.state import RunState, new_state
@@ -42,7 +43,7 @@ def run_batch(
     env = simpy.Environment()
     chosen = policy or ModelPolicy()
     states = [new_state(a, p, g, chosen) for a, p, g in zip(arrays, params, rngs, strict=True)]
-    batch = Batch(env, states, review)
+    batch = Batch(env, states, review, take_rounds)
     shared = batch.arrays
     ladder = len(shared.rung_ids) > 1 and len(shared.option_actor) > 0
     for row in range(len(states)):

@@ -208,6 +208,33 @@ def _round_py(
         )
 
 
+def _rounds_py(
+    position: FloatArray,
+    capability: FloatArray,
+    salience: FloatArray,
+    q: FloatArray,
+    span: float,
+    kind: IntArray,
+    counterpart: IntArray,
+    end: FloatArray,
+    resist: FloatArray,
+) -> None:
+    """:func:`_issue_round_py` for every run and issue of runs × issues × participants arrays."""
+    for r in range(position.shape[0]):
+        for k in range(position.shape[1]):
+            _issue_round(
+                position[r, k],
+                capability[r],
+                salience[r, k],
+                q[r],
+                span,
+                kind[r, k],
+                counterpart[r, k],
+                end[r, k],
+                resist[r, k],
+            )
+
+
 _median = _median_py
 _win_probability = _win_probability_py
 _utility = _utility_py
@@ -229,7 +256,7 @@ def _compiled() -> Any:
     module = globals()
     for name in ("_median", "_win_probability", "_utility", "_challenge", "_risk", "_issue_round"):
         module[name] = jit(module[f"{name}_py"])
-    return jit(_round_py)
+    return jit(_round_py), jit(_rounds_py)
 
 
 def compile_kernels() -> None:
@@ -251,7 +278,7 @@ def engine_round(
     counterpart = np.full(shape, NO_MOVE, dtype=np.intp)
     end = np.zeros(shape)
     resist = np.zeros(shape)
-    _compiled()(
+    _compiled()[0](
         np.ascontiguousarray(position.T, dtype=np.float64),
         np.ascontiguousarray(capability, dtype=np.float64),
         np.ascontiguousarray(salience.T, dtype=np.float64),
@@ -263,3 +290,41 @@ def engine_round(
         resist,
     )
     return kind.T, counterpart.T, end.T, resist.T
+
+
+def engine_rounds(
+    position: FloatArray,
+    capability: FloatArray,
+    salience: FloatArray,
+    q: FloatArray,
+    span: float,
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """:func:`engine_round` for many runs at once: runs × participants × issues arrays.
+
+    *capability* is runs × participants and *q* one value per run. Each run's and issue's moves
+    are those :func:`engine_round` gives for that run alone (an issue's round reads only that
+    issue), returned as runs × participants × issues.
+    """
+    shape = (position.shape[0], position.shape[2], position.shape[1])
+    kind = np.full(shape, NO_MOVE, dtype=np.intp)
+    counterpart = np.full(shape, NO_MOVE, dtype=np.intp)
+    end = np.zeros(shape)
+    resist = np.zeros(shape)
+    _compiled()[1](
+        np.ascontiguousarray(position.transpose(0, 2, 1), dtype=np.float64),
+        np.ascontiguousarray(capability, dtype=np.float64),
+        np.ascontiguousarray(salience.transpose(0, 2, 1), dtype=np.float64),
+        np.ascontiguousarray(q, dtype=np.float64),
+        float(span),
+        kind,
+        counterpart,
+        end,
+        resist,
+    )
+    swap = (0, 2, 1)
+    return (
+        kind.transpose(swap),
+        counterpart.transpose(swap),
+        end.transpose(swap),
+        resist.transpose(swap),
+    )
