@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from strategies import eu_actors
 
 from sim.engine.venue_round import SPAN, engine_config, propose
-from sim.model.eu_kernel import NO_MOVE, engine_round
+from sim.model.eu_kernel import NO_MOVE, engine_round, engine_rounds
 from sim.model.expected_utility import KINDS, choose_offers, round_offers
 
 
@@ -52,6 +52,18 @@ def test_issues_of_one_round_are_independent_columns() -> None:
         alone = engine_round(position[:, [k]], capability, salience[:, [k]], 1.0, SPAN)
         for whole, column in zip(together, alone, strict=True):
             np.testing.assert_array_equal(whole[:, k], column[:, 0])
+
+
+def test_runs_of_one_call_are_independent() -> None:
+    rng = np.random.default_rng(8)
+    position, salience = rng.uniform(0, 100, (6, 4, 3)), rng.uniform(0, 1, (6, 4, 3))
+    capability, q = rng.uniform(0.1, 1, (6, 4)), np.array([1.0, 0.5, 0.0, 0.9, 0.2, 1.0])
+    together = engine_rounds(position, capability, salience, q, SPAN)
+    for run in range(6):
+        alone = engine_round(position[run], capability[run], salience[run], float(q[run]), SPAN)
+        for whole, own in zip(together, alone, strict=True):
+            np.testing.assert_array_equal(whole[run], own)
+    assert (together[0] != NO_MOVE).any()
 
 
 def test_actors_at_one_position_propose_nothing() -> None:

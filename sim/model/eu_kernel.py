@@ -182,32 +182,6 @@ def _issue_round_py(
                 break
 
 
-def _round_py(
-    position: FloatArray,
-    capability: FloatArray,
-    salience: FloatArray,
-    q: float,
-    span: float,
-    kind: IntArray,
-    counterpart: IntArray,
-    end: FloatArray,
-    resist: FloatArray,
-) -> None:
-    """:func:`_issue_round_py` for every issue row of the issues × participants arrays."""
-    for k in range(position.shape[0]):
-        _issue_round(
-            position[k],
-            capability,
-            salience[k],
-            q,
-            span,
-            kind[k],
-            counterpart[k],
-            end[k],
-            resist[k],
-        )
-
-
 def _rounds_py(
     position: FloatArray,
     capability: FloatArray,
@@ -256,7 +230,7 @@ def _compiled() -> Any:
     module = globals()
     for name in ("_median", "_win_probability", "_utility", "_challenge", "_risk", "_issue_round"):
         module[name] = jit(module[f"{name}_py"])
-    return jit(_round_py), jit(_rounds_py)
+    return jit(_rounds_py)
 
 
 def compile_kernels() -> None:
@@ -273,23 +247,9 @@ def engine_round(
     compromise, capitulate) or is :data:`NO_MOVE`; the counterpart is the participant the mover
     moves toward (who proposes the move), in participant order.
     """
-    shape = position.shape[::-1]
-    kind = np.full(shape, NO_MOVE, dtype=np.intp)
-    counterpart = np.full(shape, NO_MOVE, dtype=np.intp)
-    end = np.zeros(shape)
-    resist = np.zeros(shape)
-    _compiled()[0](
-        np.ascontiguousarray(position.T, dtype=np.float64),
-        np.ascontiguousarray(capability, dtype=np.float64),
-        np.ascontiguousarray(salience.T, dtype=np.float64),
-        float(q),
-        float(span),
-        kind,
-        counterpart,
-        end,
-        resist,
-    )
-    return kind.T, counterpart.T, end.T, resist.T
+    moves = engine_rounds(position[None], capability[None], salience[None], np.array([q]), span)
+    kind, counterpart, end, resist = (grid[0] for grid in moves)
+    return kind, counterpart, end, resist
 
 
 def engine_rounds(
@@ -299,18 +259,19 @@ def engine_rounds(
     q: FloatArray,
     span: float,
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
-    """:func:`engine_round` for many runs at once: runs × participants × issues arrays.
+    """Every run's chosen moves in one call: :func:`engine_round` with a run axis in front.
 
-    *capability* is runs × participants and *q* one value per run. Each run's and issue's moves
-    are those :func:`engine_round` gives for that run alone (an issue's round reads only that
-    issue), returned as runs × participants × issues.
+    *position* and *salience* are runs × participants × issues, *capability* runs ×
+    participants, *q* one value per run; so are the results. Each run's and each issue's round
+    reads only that run's and that issue's numbers, so a batch of runs at a venue can put every
+    issue on the table through the kernel and keep the ones still open.
     """
     shape = (position.shape[0], position.shape[2], position.shape[1])
     kind = np.full(shape, NO_MOVE, dtype=np.intp)
     counterpart = np.full(shape, NO_MOVE, dtype=np.intp)
     end = np.zeros(shape)
     resist = np.zeros(shape)
-    _compiled()[1](
+    _compiled()(
         np.ascontiguousarray(position.transpose(0, 2, 1), dtype=np.float64),
         np.ascontiguousarray(capability, dtype=np.float64),
         np.ascontiguousarray(salience.transpose(0, 2, 1), dtype=np.float64),
