@@ -1,15 +1,19 @@
-"""Shared fixtures: paths to the test and shipped scenarios, and the --update-golden option."""
+"""Shared fixtures: paths to the test and shipped scenarios, the --update-golden option, and a
+count of the local pools a call starts."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from browser import PageLoader, launch
 from hypothesis import HealthCheck, settings
+
+from sim.analysis import executors
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -35,6 +39,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every local pool started from here on (every pool is made by local_pool)."""
+    started: list[int] = []
+    make = executors.local_pool
+
+    def counted(workers: int) -> ProcessPoolExecutor:
+        started.append(workers)
+        return make(workers)
+
+    monkeypatch.setattr(executors, "local_pool", counted)
+    return started
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,6 @@ from dask_cluster import local_cluster, requires_dask
 from deu_files import Row, write_deu
 from typer.testing import CliRunner
 
-from sim.analysis import executors
 from sim.analysis.backtest import Backtest, backtest
 from sim.cli.app import app
 from sim.report.backtest_summary import backtest_payload
@@ -54,20 +53,6 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
     yield from local_cluster()
-
-
-@pytest.fixture
-def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The size of every local pool started from here on (every pool is made by local_pool)."""
-    started: list[int] = []
-    make = executors.local_pool
-
-    def counted(workers: int) -> ProcessPoolExecutor:
-        started.append(workers)
-        return make(workers)
-
-    monkeypatch.setattr(executors, "local_pool", counted)
-    return started
 
 
 class Recording(ThreadPoolExecutor):

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from strategies import scenarios
@@ -21,8 +22,10 @@ from sim.engine.policy import (
     ModelPolicy,
     ProposalView,
 )
+from sim.engine.review import Valuation
 from sim.engine.run import run_batch, run_once
-from sim.engine.sampling import compile_scenario, sample_parameters
+from sim.engine.sampling import FloatArray, compile_scenario, sample_parameters
+from sim.model.bargaining import issue_utility, smallest_sufficient_step
 from sim.scenario.loader import load_scenario, scenario_from_data
 
 
@@ -118,3 +121,47 @@ def test_the_export_is_the_same_for_every_worker_count_and_batch_size(
     default = _export(tiny_path, 90, workers=1)
     assert _export(tiny_path, 90, workers=workers, chunk_size=7) == default
     assert _export(tiny_path, 90, workers=workers) == default
+
+
+def test_the_reviews_search_finds_the_step_the_scalar_search_finds() -> None:
+    # The reviews search every run's smallest sufficient concession at once; run by run it must
+    # be exactly bargaining.smallest_sufficient_step on that run's talks.
+    rng = np.random.default_rng(3)
+    runs, issues = 60, 4
+
+    def grid(low: float, high: float) -> FloatArray:
+        return rng.uniform(low, high, (runs, issues))
+
+    trust, ideal, salience = grid(0, 1), grid(0, 100), grid(0, 1)
+    status_quo = rng.uniform(0, 100, issues)
+    value = Valuation(
+        expected=grid(0, 100),
+        trust=trust,
+        target=ideal,
+        low=np.zeros((runs, issues)),
+        high=np.full((runs, issues), 100.0),
+        ideal=ideal,
+        salience=salience,
+        total=salience.sum(axis=1),
+        reverted=(1.0 - trust) * issue_utility(status_quo, ideal),
+        if_lost=issue_utility(grid(0, 100), ideal),
+        negotiated=grid(0, 1),
+        stakes=np.array([True, True, False, False]),
+        share=rng.uniform(0.2, 1, runs),
+        rung_costs=np.sort(rng.uniform(0, 0.3, (runs, 4)), axis=1),
+    )
+    belief = rng.uniform(0, 1, runs)
+    talks, step = value.at(belief)
+    goal = value.war(belief)
+    searched = 0
+    for run in range(runs):
+        alone = value.of_runs(np.array([run]))
+
+        def at(t: float, alone: Valuation = alone) -> float:
+            return float(alone.talks(np.array([t]))[0])
+
+        expected = smallest_sufficient_step(at, float(goal[run])) or 0.0
+        assert step[run] == expected
+        assert talks[run] == at(expected)
+        searched += 0.0 < expected < 1.0
+    assert searched > 0

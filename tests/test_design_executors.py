@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ from dask_cluster import local_cluster, requires_dask
 from typer.testing import CliRunner
 from uncertain_tiny import tiny_data, uncertain
 
-from sim.analysis import executors
 from sim.analysis.comparison import compare_scenarios
 from sim.analysis.design import evaluate_points, run_point_chunk
 from sim.analysis.montecarlo import run_chunk, simulate
@@ -109,20 +108,6 @@ def test_the_executor_of_simulate_also_runs_its_input_spread(scenario: Scenario)
     assert set(pool.functions) == {"run_chunk", "run_point_chunk"}
     assert elsewhere.input_spread == local.input_spread
     assert elsewhere.to_json() == local.to_json()
-
-
-@pytest.fixture
-def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The size of every local pool started from here on (every pool is made by local_pool)."""
-    started: list[int] = []
-    make = executors.local_pool
-
-    def counted(workers: int) -> ProcessPoolExecutor:
-        started.append(workers)
-        return make(workers)
-
-    monkeypatch.setattr(executors, "local_pool", counted)
-    return started
 
 
 def test_one_simulate_call_starts_one_local_pool_for_its_runs_and_its_input_spread(

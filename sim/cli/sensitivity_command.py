@@ -30,7 +30,14 @@ from sim.scenario.loader import load_scenario
 
 
 def sensitivity_command(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with uncertain inputs.")],
+    scenario: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SCENARIO.yaml",
+            help="Scenario YAML file with uncertain inputs.",
+            show_default=False,
+        ),
+    ],
     method: Annotated[
         str, typer.Option(help=f"Analysis: {', '.join(METHODS)} (tornado, screening, variance).")
     ] = "morris",
