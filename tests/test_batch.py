@@ -22,9 +22,9 @@ from sim.engine.policy import (
     ModelPolicy,
     ProposalView,
 )
-from sim.engine.review import Valuation
 from sim.engine.run import run_batch, run_once
 from sim.engine.sampling import FloatArray, compile_scenario, sample_parameters
+from sim.engine.valuation import Valuation
 from sim.model.bargaining import issue_utility, smallest_sufficient_step
 from sim.scenario.loader import load_scenario, scenario_from_data
 

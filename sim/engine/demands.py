@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.policy import Demand, DemandView, ModelPolicy, ProposalView
+from sim.engine.policy import Demand, DemandView, ProposalView
 from sim.engine.state import RunState
 from sim.engine.venue_round import Proposal, answer_to_demand, concession, propose
 from sim.errors import SimulationError
@@ -54,7 +54,7 @@ def round_proposals(
     extra: list[tuple[int, Demand]] = []
     member_ids = tuple(int(m) for m in members.tolist())
     # the model keeps its own offers and adds none: a policy that is the model is not asked
-    asked = type(state.policy) is not ModelPolicy
+    asked = not state.model_decides
     offered: dict[int, list[Demand]] = {proposer: [] for proposer in member_ids}
     for o in offers if asked else ():  # each proposer's offers, in the model's order
         offered[member_ids[o.proposer]].append(demand_of(o))

@@ -12,9 +12,9 @@ import numpy as np
 import simpy
 
 from sim.engine.batch import Batch
-from sim.engine.review import remaining_forms, weighted_means
 from sim.engine.sampling import BoolArray, FloatArray
 from sim.engine.state import Process, RunState
+from sim.engine.valuation import remaining_forms, weighted_means
 from sim.model.bargaining import issue_talks_values, stakes_share, talks_value, war_value
 
 

@@ -13,7 +13,6 @@ import simpy
 from sim.engine.batch import Batch, OpenIssues, RoundRequest
 from sim.engine.demands import round_proposals
 from sim.engine.escalation import refused_by_force
-from sim.engine.policy import ModelPolicy
 from sim.engine.ratification import conclude, ratify
 from sim.engine.record import Agreement, Basis, Blocked, Reason, RoundEvent
 from sim.engine.reply import reply
@@ -83,7 +82,7 @@ def negotiation_round(state: RunState, venue: int, rnd: int, day: float, open_: 
     takes the model's rounds together (:mod:`sim.engine.rounds`).
     """
     moves: dict[tuple[int, int], float] = {}
-    model = type(state.policy) is ModelPolicy  # it accepts the model's offers: not asked
+    model = state.model_decides  # the model accepts its own offers
     for view in round_proposals(state, venue, rnd, day, open_):
         end = view.proposed if model else state.policy.respond(view)
         proposal = (
@@ -194,7 +193,7 @@ def meeting(env: simpy.Environment, batch: Batch, row: int, venue: int) -> Proce
             reply(state, venue, env.now, open_)
         return
     rounds = int(a.venue_rounds[venue])
-    model = type(state.policy) is ModelPolicy  # the batch takes the model's rounds together
+    model = state.model_decides  # the batch takes the model's rounds together
     table = OpenIssues(open_)
     for rnd in range(1, rounds + 1):
         yield env.timeout(1.0 / (rounds + 1))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.engine.policy import Policy
+from sim.engine.policy import ModelPolicy, Policy
 from sim.engine.record import Agreement, Blocked, EscalationStep, RoundEvent
 from sim.engine.sampling import BoolArray, FloatArray, IntArray, RunParameters, ScenarioArrays
 
@@ -64,6 +64,15 @@ class RunState:
     ratified: list[tuple[int, float]] = field(default_factory=list)
     conceded: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     """Actors × issues: the direction each actor has conceded in (+1 up, −1 down, 0 not yet)."""
+
+    @property
+    def model_decides(self) -> bool:
+        """True when the model's own policy takes every decision.
+
+        There is then nothing to ask: the engine takes the model's answers directly, and a batch
+        takes the run's rounds together.
+        """
+        return type(self.policy) is ModelPolicy
 
     @property
     def top(self) -> int:
