@@ -8,7 +8,7 @@ from deu_files import Row, write_deu
 
 import sim
 from sim.analysis.backtest import backtest
-from sim.analysis.backtest_models import engine_samples, point_forecasts
+from sim.analysis.backtest.models import engine_samples, point_forecasts
 from sim.scenario.deudata import read_deu_tsv
 from sim.scenario.deuscenario import EngineSettings, deciders, issue_actors, issue_scenario
 

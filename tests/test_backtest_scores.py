@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.analysis.backtest_scores import (
+from sim.analysis.backtest.scores import (
     crps_samples,
     crps_weighted,
     mean_with_interval,

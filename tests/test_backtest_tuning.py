@@ -7,7 +7,7 @@ import pytest
 from deu_files import Row, write_deu
 
 from sim.analysis.backtest import backtest
-from sim.analysis.backtest_tuning import cross_validate, proposal_folds
+from sim.analysis.backtest.tuning import cross_validate, proposal_folds
 from sim.errors import SimulationError
 
 

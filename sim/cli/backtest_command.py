@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from sim.analysis.backtest import backtest as run_backtest
-from sim.analysis.backtest_models import TUNABLE
+from sim.analysis.backtest.models import TUNABLE
 from sim.analysis.executors import open_executor
 from sim.cli.common import (
     ExecutorSpec,

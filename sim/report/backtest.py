@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.analysis.backtest import MODELS, Backtest
-from sim.analysis.backtest_scores import PIT_BINS, Estimate
+from sim.analysis.backtest.scores import PIT_BINS, Estimate
 from sim.files import write_output
 from sim.report.backtest_summary import CRPS_LABELS
 from sim.report.html import Section, figure_section, render_page

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.backtest import Backtest, IssueResult, Tuning
-from sim.analysis.backtest_scores import PIT_BINS, WITHIN, Estimate
+from sim.analysis.backtest.scores import PIT_BINS, WITHIN, Estimate
 
 CRPS_LABELS = {
     "engine": "negsim engine (its runs)",

@@ -5,8 +5,13 @@ and a positive salience: the reference point, the capability × salience-weighte
 compromise model (the weighted mean), the expected-utility model's final median and mean after
 *rounds* (exactly :func:`sim.analysis.forecast.forecast` on the issue), and the negsim engine on
 the issue as a one-issue scenario (:mod:`sim.scenario.deuscenario`), run *runs* times. Scores
-are in :mod:`sim.analysis.backtest_scores`; ``tune`` cross-validates one setting across
-proposals (:mod:`sim.analysis.backtest_tuning`).
+are in :mod:`sim.analysis.backtest.scores`; ``tune`` cross-validates one setting across
+proposals (:mod:`sim.analysis.backtest.tuning`).
+
+The package holds the backtest's parts: :mod:`~sim.analysis.backtest.models` (the
+forecasting models), :mod:`~sim.analysis.backtest.engine` (the engine driver),
+:mod:`~sim.analysis.backtest.scores` and :mod:`~sim.analysis.backtest.tuning`; this module
+runs them together.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from sim.analysis.backtest_models import (
+from sim.analysis.backtest.models import (
     TUNABLE,
     Capability,
     capabilities,
@@ -31,7 +36,7 @@ from sim.analysis.backtest_models import (
     spread_crps,
     with_setting,
 )
-from sim.analysis.backtest_scores import (
+from sim.analysis.backtest.scores import (
     WITHIN,
     Estimate,
     crps_samples,
@@ -39,7 +44,7 @@ from sim.analysis.backtest_scores import (
     pit_histogram,
     pit_values,
 )
-from sim.analysis.backtest_tuning import FOLDS, CrossValidation, cross_validate, proposal_folds
+from sim.analysis.backtest.tuning import FOLDS, CrossValidation, cross_validate, proposal_folds
 from sim.analysis.executors import call_executor
 from sim.analysis.stamp import Stamp
 from sim.errors import SimulationError

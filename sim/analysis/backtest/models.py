@@ -17,8 +17,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from sim.analysis.backtest_engine import run_issues
-from sim.analysis.backtest_scores import crps_weighted
+from sim.analysis.backtest.engine import run_issues
+from sim.analysis.backtest.scores import crps_weighted
 from sim.analysis.forecast import forecast
 from sim.errors import SimulationError
 from sim.scenario.bdmdata import BdmData
