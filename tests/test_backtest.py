@@ -9,6 +9,7 @@ from deu_files import Row, write_deu
 import sim
 from sim.analysis.backtest import backtest
 from sim.analysis.backtest.models import engine_samples, point_forecasts
+from sim.report.backtest_summary import format_backtest
 from sim.scenario.deudata import read_deu_tsv
 from sim.scenario.deuscenario import EngineSettings, deciders, issue_actors, issue_scenario
 
@@ -143,3 +144,25 @@ def test_issues_without_an_outcome_or_two_actors_are_skipped(tmp_path: Path) -> 
     result = backtest(write_deu(tmp_path / "s.tsv", rows, CAPABILITY), runs=4)
     assert [r.issue for r in result.issues] == ["p1i1"]
     assert result.skipped == {"no outcome": 1, "fewer than two actors": 1}
+
+
+def test_a_row_of_an_unmodelled_codebook_value_is_skipped_with_its_line(tmp_path: Path) -> None:
+    rows = [
+        HAND,
+        Row(
+            "p2i1",
+            proposal="p2",
+            procedure="AVC",
+            positions={"com": 10, "m01": 20},
+            saliences={"com": 50, "m01": 50},
+            reference=0,
+            outcome=5,
+        ),
+    ]
+    path = write_deu(tmp_path / "a.tsv", rows, CAPABILITY)
+    result = backtest(path, runs=4)
+    assert [r.issue for r in result.issues] == ["p1i1"]
+    reason = "the assent procedure (Parliament's yes/no veto) is not modelled"
+    assert result.skipped[reason] == 1
+    assert result.skipped_rows == (f"{path}:4: {reason}",)
+    assert f"skipped {path}:4: {reason}" in format_backtest(result)

@@ -125,3 +125,40 @@ def test_the_command_exits_2_with_file_line_column_and_no_traceback(
     assert result.exit_code == 2
     assert re.search(rf"{re.escape(str(path))}:{line}:\d+: ", result.output)
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_every_codebook_value_is_read_and_unmodelled_rows_are_skipped(tmp_path: Path) -> None:
+    stance = {"positions": {"com": 10.0, "m01": 90.0}, "saliences": {"com": 50.0, "m01": 50.0}}
+    rows = [
+        Row("i1", procedure="COD", voting="QMV", **stance),  # type: ignore[arg-type]
+        Row("i2", procedure="CNS", voting="Unan", **stance),  # type: ignore[arg-type]
+        Row("i3", procedure="cod", voting="QMV(10)", **stance),  # type: ignore[arg-type]
+        Row("i4", procedure="CNS", voting="Unanimity", **stance),  # type: ignore[arg-type]
+        Row("i5", procedure="SYN", voting="QMV", **stance),  # type: ignore[arg-type]
+        Row("i6", procedure="AVC", voting="Unan", **stance),  # type: ignore[arg-type]
+        Row("i7", procedure="CNS", voting="SMV", **stance),  # type: ignore[arg-type]
+        Row("i8", procedure="", voting="QMV", **stance),  # type: ignore[arg-type]
+        Row("i9", procedure="COD", voting="", **stance),  # type: ignore[arg-type]
+    ]
+    data = read_deu_tsv(write_deu(tmp_path / "d.tsv", rows))
+    assert [(i.issue, i.procedure, i.voting) for i in data.issues] == [
+        ("i1", "COD", Voting.QMV),
+        ("i2", "CNS", Voting.UNANIMITY),
+        ("i3", "COD", Voting.QMV),
+        ("i4", "CNS", Voting.UNANIMITY),
+    ]
+    assert [(s.line, s.reason.split(" ")[:3]) for s in data.skipped] == [
+        (7, ["the", "cooperation", "procedure"]),
+        (8, ["the", "assent", "procedure"]),
+        (9, ["the", "Council's", "simple-majority"]),
+        (10, ["no", "procedure", "recorded"]),
+        (11, ["no", "Council", "voting"]),
+    ]
+
+
+@pytest.mark.parametrize("voting", ["QMV(10", "Q M V", "Majority", "QMV)(1)"])
+def test_a_voting_cell_outside_the_codebook_is_still_refused(tmp_path: Path, voting: str) -> None:
+    rows = [Row("i1", voting=voting, positions={"com": 1}, saliences={"com": 50})]
+    (problem,) = _problems(write_deu(tmp_path / "d.tsv", rows))
+    assert (problem.line, problem.path) == (3, "counvte")
+    assert problem.column == 1 + sum(len(c) + 1 for c in rows[0].cells()[:8])

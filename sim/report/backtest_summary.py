@@ -122,6 +122,7 @@ def format_backtest(b: Backtest) -> str:
     lines = [
         f"{b.file}: {len(b.issues)} issues of {b.proposals} proposals scored",
         f"skipped: {', '.join(f'{n} {why}' for why, n in b.skipped.items() if n) or 'none'}",
+        *(f"  skipped {row}" for row in b.skipped_rows),
         f"EU model {b.rounds} rounds; engine {b.runs} runs, seed {b.seed}; "
         f"capability {b.capability}",
         "",

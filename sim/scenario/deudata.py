@@ -10,6 +10,7 @@ cell is reported at ``file:line:column``, all at once, as a :class:`~sim.errors.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -42,7 +43,14 @@ SALIENCES = POSITIONS + ACTORS
 REFERENCE = SALIENCES + ACTORS
 OUTCOME = REFERENCE + 1
 PROCEDURES = ("COD", "CNS")
-"""Co-decision (Council and Parliament must both agree) and consultation (the Council decides)."""
+"""The procedures the engine models: co-decision (Council and Parliament must both agree) and
+consultation (the Council decides, the Parliament gives an opinion)."""
+UNMODELLED_PROCEDURES = {
+    "SYN": "the cooperation procedure (Parliament's second reading) is not modelled",
+    "AVC": "the assent procedure (Parliament's yes/no veto) is not modelled",
+}
+"""Procedure codes of the DEU codebooks that the engine does not model: such a row is skipped
+with this reason, not refused (docs/validation.md, "The DEU reader's codes")."""
 
 
 class Voting(StrEnum):
@@ -53,6 +61,31 @@ class Voting(StrEnum):
 
 
 _VOTING = {"qmv": Voting.QMV, "unan": Voting.UNANIMITY, "unanimity": Voting.UNANIMITY}
+_UNMODELLED_VOTING = {"smv": "the Council's simple-majority rule is not modelled"}
+_VOTE_CODE = re.compile(r"^\s*([A-Za-z]+)\s*(?:\(\s*[^()]*\s*\))?\s*$")
+"""A voting code with an optional parenthesised codebook annotation, e.g. ``QMV(10)``: the
+annotation qualifies the record, not the rule, so ``QMV(10)`` is read as QMV."""
+
+
+def voting_rule(cell: str) -> Voting | str | None:
+    """The Council voting rule of a ``counvte`` cell.
+
+    A skip reason for a codebook value the engine does not model; None for a cell that is no
+    codebook value at all (the reader then reports it at file:line:column).
+    """
+    match = _VOTE_CODE.match(cell)
+    if match is None:
+        return None
+    base = match.group(1).lower()
+    return _VOTING.get(base) or _UNMODELLED_VOTING.get(base)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """An issue row with codebook-valid cells that the backtest cannot score, and why."""
+
+    line: int
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +121,8 @@ class DeuData:
     """Actor codes from the header (``pcom`` → ``com``): Commission, Parliament, member states."""
     capability: tuple[float, ...]
     issues: tuple[DeuIssue, ...]
+    skipped: tuple[SkippedRow, ...] = ()
+    """Rows read but not scorable (an unmodelled procedure or rule, no rule recorded)."""
 
     @property
     def commission(self) -> int:
@@ -204,7 +239,9 @@ class _Reader:
             result.append(value)
         return tuple(result)
 
-    def issue(self, number: int, line: str, actors: tuple[str, ...]) -> DeuIssue | None:
+    def issue(
+        self, number: int, line: str, actors: tuple[str, ...]
+    ) -> DeuIssue | SkippedRow | None:
         values, columns = _cells(line)
         if not self.width(number, values, columns, line):
             return None
@@ -212,13 +249,22 @@ class _Reader:
         for k, name in ((2, "prnr"), (4, "isnr")):
             if not values[k]:
                 self.problem(number, columns[k], name, f"{name} is missing")
-        procedure = values[7]
-        if procedure not in PROCEDURES:
-            known = " or ".join(PROCEDURES)
-            self.problem(number, columns[7], "proc", f"must be {known}, not {procedure!r}")
-        voting = _VOTING.get(values[8].lower())
-        if voting is None:
-            self.problem(number, columns[8], "counvte", f"must be QMV or Unanimity: {values[8]!r}")
+        procedure = values[7].strip().upper()
+        skip: str | None = None
+        if not procedure:
+            skip = "no procedure recorded"
+        elif procedure in UNMODELLED_PROCEDURES:
+            skip = UNMODELLED_PROCEDURES[procedure]
+        elif procedure not in PROCEDURES:
+            known = ", ".join((*PROCEDURES, *UNMODELLED_PROCEDURES))
+            self.problem(number, columns[7], "proc", f"must be one of {known}, not {values[7]!r}")
+        rule = voting_rule(values[8]) if values[8].strip() else "no Council voting rule recorded"
+        voting = rule if isinstance(rule, Voting) else None
+        if rule is None:
+            message = f"must be QMV, Unan or SMV (optionally with a '(n)' note): {values[8]!r}"
+            self.problem(number, columns[8], "counvte", message)
+        elif voting is None:
+            skip = skip or rule
         issue = values[4]
 
         def block(start: int, kind: str) -> tuple[float | None, ...]:
@@ -232,8 +278,10 @@ class _Reader:
         position, salience = block(POSITIONS, "position"), block(SALIENCES, "salience")
         reference = self.optional(number, f"{issue}.rp", values[REFERENCE], columns[REFERENCE])
         outcome = self.optional(number, f"{issue}.out", values[OUTCOME], columns[OUTCOME])
-        if len(self.problems) > before or voting is None:
+        if len(self.problems) > before:
             return None
+        if skip is not None or voting is None:
+            return SkippedRow(number, skip or "no Council voting rule recorded")
         return DeuIssue(
             number,
             values[2],
@@ -254,7 +302,8 @@ def read_deu_tsv(path: str | Path) -> DeuData:
     Raises:
         ScenarioError: the file cannot be read; the header is not the layout's; a row has the
             wrong number of cells; row 2 is not a capability row of positive numbers; a number
-            cell holds text or lies off the 0–100 scale; a procedure or voting rule is unknown;
+            cell holds text or lies off the 0–100 scale; a procedure or voting rule is no codebook
+            value (a codebook value the engine does not model skips the row instead);
             an issue id repeats; or there is no issue row.
     """
     file = str(path)
@@ -267,6 +316,7 @@ def read_deu_tsv(path: str | Path) -> DeuData:
         raise ScenarioError.single(file, "no capability row: row 2 must hold them", 2, 1)
     capability = reader.capabilities(lines[1], actors)
     issues: list[DeuIssue] = []
+    skipped: list[SkippedRow] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(lines[2:], start=3):
         if not line.strip():
@@ -274,14 +324,17 @@ def read_deu_tsv(path: str | Path) -> DeuData:
         issue = reader.issue(number, line, actors)
         if issue is None:
             continue
+        if isinstance(issue, SkippedRow):
+            skipped.append(issue)
+            continue
         if issue.issue in seen:
             message = f"issue {issue.issue!r} already appears on line {seen[issue.issue]}"
             reader.problem(number, _cells(line)[1][4], "isnr", message)
             continue
         seen[issue.issue] = number
         issues.append(issue)
-    if not issues and not reader.problems:
+    if not issues and not skipped and not reader.problems:
         reader.problem(max(len(lines), 2), 1, "", "no issue rows after the capability row")
     if reader.problems:
         raise ScenarioError(reader.problems)
-    return DeuData(file, actors, capability, tuple(issues))
+    return DeuData(file, actors, capability, tuple(issues), tuple(skipped))

@@ -139,6 +139,8 @@ class Backtest:
     stamp: Stamp
     """What reproduces it: negsim's version, the seed, the runs per issue, the data's hash."""
     tuning: Tuning | None = None
+    skipped_rows: tuple[str, ...] = ()
+    """``file:line: reason`` of each row the reader read but the backtest cannot score."""
 
     @property
     def proposals(self) -> int:
@@ -148,6 +150,8 @@ class Backtest:
 
 def _scored(data: DeuData, capability: Sequence[float]) -> tuple[list[DeuIssue], dict[str, int]]:
     kept, skipped = [], {"no outcome": 0, "fewer than two actors": 0}
+    for row in data.skipped:
+        skipped[row.reason] = skipped.get(row.reason, 0) + 1
     for issue in data.issues:
         if issue.outcome is None:
             skipped["no outcome"] += 1
@@ -315,6 +319,7 @@ def backtest(
         engine_settings=settings,
         issues=results,
         skipped=skipped,
+        skipped_rows=tuple(f"{data.file}:{r.line}: {r.reason}" for r in data.skipped),
         scores=tuple(_score(m, results, seed) for m in MODELS),
         crps=_crps(results, seed),
         pit_counts=pit_histogram(np.array([r.pit for r in results])),
