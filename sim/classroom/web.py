@@ -25,10 +25,9 @@ from typing import Annotated, TypeVar
 
 import uvicorn
 from fastapi import FastAPI, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sim.classroom.brief import role_brief
 from sim.classroom.debrief import GroupResult, group_result
@@ -122,9 +121,13 @@ def create_app(
         why = str(first.get("msg", "is malformed"))
         return refusal_page(422, f"{where}: {why}", request.url.path)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:
-        return refusal_page(error.status_code, str(error.detail), request.url.path)
+    async def http_error(request: Request, error: Exception) -> HTMLResponse:
+        status = int(getattr(error, "status_code", 404))  # the framework's own HTTPException
+        detail = str(getattr(error, "detail", "not found"))
+        return refusal_page(status, detail, request.url.path)
+
+    for status in (404, 405):  # the framework's own refusals: an unknown path or method
+        app.add_exception_handler(status, http_error)
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> str:
