@@ -90,7 +90,13 @@ def test_every_page_carries_the_security_headers(room: Class) -> None:
 
 def test_a_post_from_another_origin_is_refused_and_changes_nothing(room: Class) -> None:
     token, number = room.pending_seat()
-    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+    for headers in (
+        {"Origin": "http://evil.example"},
+        {"Origin": "http://evil.example", "Sec-Fetch-Site": "same-origin"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null", "Sec-Fetch-Site": "same-site"},
+        {"Origin": "null"},  # a sandboxed frame, with nothing to vouch for it
+    ):
         pause = shown(
             room.client.post(f"{room.teach}/phase", data={"action": "pause"}, headers=headers)
         )
@@ -104,6 +110,10 @@ def test_a_post_from_another_origin_is_refused_and_changes_nothing(room: Class) 
     same = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
     assert room.move(token, number, move="model") == 303  # no Origin: not a browser form
     reply = room.client.post(f"{room.teach}/phase", data={"action": "pause"}, headers=same)
+    assert shown(reply, "location").status_code == 303
+    # Chromium's own form post under Referrer-Policy: no-referrer
+    chromium = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    reply = room.client.post(f"{room.teach}/phase", data={"action": "resume"}, headers=chromium)
     assert shown(reply, "location").status_code == 303
 
 

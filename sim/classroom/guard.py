@@ -9,8 +9,10 @@ The guard, for every request:
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer`` (a token in a URL never
   leaves in a Referer) and ``Cache-Control: no-store`` on every page but the static files
   (a token page is never kept in a shared browser's cache);
-- refuses a POST whose ``Origin`` (or ``Sec-Fetch-Site``) says it comes from another site:
-  403, so a page elsewhere on the network cannot pause, end or move for a logged-in browser;
+- refuses a POST whose ``Sec-Fetch-Site`` or ``Origin`` says it comes from another site:
+  403, so a page elsewhere on the network cannot pause, end or move for a logged-in browser.
+  Under ``Referrer-Policy: no-referrer`` a browser's own form posts say ``Origin: null``; that
+  is accepted only with ``Sec-Fetch-Site: same-origin``, which no page can forge;
 - caps a request body at :data:`MAX_BODY` bytes (413, before the framework reads it) and
   refuses any file part (413): no form here takes a file.
 
@@ -123,10 +125,14 @@ class Guard:
     def _refusal(self, headers: dict[str, str]) -> tuple[int, str] | None:
         """(status, why) when the POST must not reach the app before its body is read."""
         origin = headers.get("origin")
-        if origin is not None and _origin(origin) not in self.origins:
-            return 403, "a form of another site cannot post here"
-        if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-            return 403, "a form of another site cannot post here"
+        site = headers.get("sec-fetch-site")
+        foreign = (403, "a form of another site cannot post here")
+        if site is not None and site not in ("same-origin", "none"):
+            return foreign
+        if origin == "null" and site is None:
+            return foreign  # an opaque origin with nothing to vouch for it
+        if origin not in (None, "null") and _origin(origin) not in self.origins:
+            return foreign
         length = headers.get("content-length", "0")
         if not length.isdigit() or int(length) > MAX_BODY:
             return 413, f"a request body is at most {MAX_BODY} bytes"
