@@ -16,6 +16,13 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
+from sim.classroom.replay import GroupState
+from sim.classroom.session import Classroom
+from sim.classroom.store import Store
+from sim.classroom.web import create_app
+
 TINY = Path(__file__).resolve().parent / "testdata" / "tiny"
 HANG_SECONDS = 600.0
 """A server silent this long has hung: a guard against hangs, not a time anything needs."""
@@ -105,3 +112,42 @@ def start_server(folder: Path, *args: str) -> Server:
         assert process.poll() is None, "the classroom server exited while warming up"
         time.sleep(0.05)
     return Server(process, base, teach.group(1), join.group(1), folder, text)
+
+
+class Class:
+    """An in-process classroom with one session of the tiny scenario, north and south seated."""
+
+    def __init__(self, folder: Path, groups: int = 1) -> None:
+        self.store = Store(folder / "class.sqlite")
+        self.classroom = Classroom(self.store, folder)
+        self.session = self.store.new_session("tiny.yaml", seed=0, runs=20)
+        self.client = TestClient(create_app(self.classroom), follow_redirects=False)
+        self.teach = f"/teach/{self.session.instructor_token}"
+        self.join = f"/join/{self.session.join_token}"
+        form = {"scenario": "tiny.yaml", "humans": ["north", "south"], "groups": str(groups)}
+        assert self.client.post(f"{self.teach}/setup", data=form).status_code == 303
+        self.seats: dict[tuple[int, str], str] = {}
+        for group in self.store.groups(self.session):
+            for seat in self.store.seats(group):
+                reply = self.client.post(self.join, data={"seat": str(seat.id), "name": "x"})
+                assert reply.status_code == 303
+                self.seats[group.number, seat.actor] = reply.headers["location"].split("/")[-1]
+
+    def state(self, group: int = 1) -> GroupState:
+        session = self.store.session(self.session.id)
+        assert session is not None
+        row = self.store.groups(session)[group - 1]
+        return self.classroom.state(session, row)
+
+    def pending_seat(self, group: int = 1) -> tuple[str, int]:
+        state = self.state(group)
+        assert state.pending is not None
+        actor = state.table.arrays.actor_ids[state.pending.actor]
+        return self.seats[group, actor], state.pending.number
+
+    def move(self, token: str, number: int, **fields: str) -> int:
+        data = {"number": str(number), **fields}
+        return int(self.client.post(f"/seat/{token}/move", data=data).status_code)
+
+    def moves(self) -> int:
+        return sum(len(self.store.moves(g)) for g in self.store.groups(self.session))

@@ -9,54 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from classroom_server import classroom_folder
+from classroom_server import Class, classroom_folder
 from fastapi.testclient import TestClient
 
 from sim.analysis.montecarlo import simulate_run
-from sim.classroom.replay import GroupState
 from sim.classroom.session import Classroom
 from sim.classroom.store import Store
 from sim.classroom.web import create_app
 from sim.engine.policy import ProposalView
-
-
-class Class:
-    """An in-process classroom with one session of the tiny scenario, north and south seated."""
-
-    def __init__(self, folder: Path, groups: int = 1) -> None:
-        self.store = Store(folder / "class.sqlite")
-        self.classroom = Classroom(self.store, folder)
-        self.session = self.store.new_session("tiny.yaml", seed=0, runs=20)
-        self.client = TestClient(create_app(self.classroom), follow_redirects=False)
-        self.teach = f"/teach/{self.session.instructor_token}"
-        self.join = f"/join/{self.session.join_token}"
-        form = {"scenario": "tiny.yaml", "humans": ["north", "south"], "groups": str(groups)}
-        assert self.client.post(f"{self.teach}/setup", data=form).status_code == 303
-        self.seats: dict[tuple[int, str], str] = {}
-        for group in self.store.groups(self.session):
-            for seat in self.store.seats(group):
-                reply = self.client.post(self.join, data={"seat": str(seat.id), "name": "x"})
-                assert reply.status_code == 303
-                self.seats[group.number, seat.actor] = reply.headers["location"].split("/")[-1]
-
-    def state(self, group: int = 1) -> GroupState:
-        session = self.store.session(self.session.id)
-        assert session is not None
-        row = self.store.groups(session)[group - 1]
-        return self.classroom.state(session, row)
-
-    def pending_seat(self, group: int = 1) -> tuple[str, int]:
-        state = self.state(group)
-        assert state.pending is not None
-        actor = state.table.arrays.actor_ids[state.pending.actor]
-        return self.seats[group, actor], state.pending.number
-
-    def move(self, token: str, number: int, **fields: str) -> int:
-        data = {"number": str(number), **fields}
-        return int(self.client.post(f"/seat/{token}/move", data=data).status_code)
-
-    def moves(self) -> int:
-        return sum(len(self.store.moves(g)) for g in self.store.groups(self.session))
 
 
 @pytest.fixture
@@ -214,7 +174,11 @@ def test_the_debrief_and_transcripts_cover_every_seat_decision(room: Class) -> N
         assert room.move(token, number, move="model") == 303
     debrief = room.client.get(f"/debrief/{room.session.instructor_token}")
     assert debrief.status_code == 200 and "side-by-side" in debrief.text
-    csv = room.client.get(f"/debrief/{room.session.join_token}/transcript.csv").text
+    join_csv = f"/debrief/{room.session.join_token}/transcript.csv"
+    assert room.client.get(join_csv).status_code == 403  # not for students during play
+    assert room.client.get(f"/debrief/{room.session.instructor_token}/transcript.csv").text
+    assert room.client.post(f"{room.teach}/phase", data={"action": "end"}).status_code == 303
+    csv = room.client.get(join_csv).text
     seat_rows = [line for line in csv.splitlines() if re.match(r"1,[1-9]", line)]
     assert len(seat_rows) == 3
     data = room.client.get(f"/debrief/{room.session.instructor_token}/transcript.json").json()

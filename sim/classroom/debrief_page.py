@@ -165,4 +165,5 @@ def debrief_page(
         events=f"/events/{token}" if live else "",
         fingerprint=fingerprint,
         head=head,
+        inline=not live,
     )

@@ -55,7 +55,12 @@ class GroupView:
 
 def scenario_inside(root: Path, relative: str) -> Path:
     """*relative* resolved inside *root*, or :class:`RefusedError` (400) when it points outside."""
-    candidate = (root / relative).resolve()
+    if "\x00" in relative or not relative.strip():
+        raise RefusedError(400, "a scenario path is a file name inside the server's folder")
+    try:
+        candidate = (root / relative).resolve()
+    except (OSError, ValueError, RuntimeError) as error:
+        raise RefusedError(400, f"{relative}: not a path ({error})") from None
     if not candidate.is_relative_to(root.resolve()):
         raise RefusedError(400, f"{relative}: scenarios must lie inside {root}")
     if candidate.suffix not in (".yaml", ".yml") or not candidate.is_file():
@@ -87,7 +92,14 @@ class Classroom:
     def scenario(self, relative: str) -> Scenario:
         """The scenario at *relative* inside the root (loaded once)."""
         if relative not in self._scenarios:
-            self._scenarios[relative] = load_scenario(scenario_inside(self.root, relative))
+            path = scenario_inside(self.root, relative)
+            try:
+                self._scenarios[relative] = load_scenario(path)
+            except RefusedError:
+                raise
+            except NegsimError as error:  # invalid YAML or a scenario that does not validate
+                first = str(error).splitlines()[0] if str(error) else "invalid scenario"
+                raise RefusedError(422, f"{relative}: not a valid scenario: {first}") from None
         return self._scenarios[relative]
 
     def warm_up(self, relative: str) -> None:
@@ -232,7 +244,9 @@ class Classroom:
         return changed
 
     def release(self, session: SessionRow, seat_id: int) -> None:
-        """Hand a seat to the model for the rest of the game."""
+        """Hand a seat to the model for the rest of the game (only while the game is on)."""
+        if session.phase not in (Phase.OPEN, Phase.PAUSED):
+            raise RefusedError(409, f"the session is {session.phase.value}: no seat changes now")
         seat = self.store.seat(seat_id)
         group = self.store.group(seat.group_id) if seat else None
         if seat is None or group is None or group.session_id != session.id:

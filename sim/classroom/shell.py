@@ -2,7 +2,9 @@
 
 Pages are rendered on the server. A page that should follow the game listens to the server's
 event stream (server-sent events) and reloads itself when its fingerprint there changes; no
-other script, and no build step.
+other script, and no build step. The style and the script are served as files
+(``/static/classroom.css``, ``/static/live.js``), never inline, so that the Content Security
+Policy (:mod:`sim.classroom.guard`) can forbid every inline script a page did not sign.
 """
 
 from __future__ import annotations
@@ -52,7 +54,6 @@ body{max-width:none}}
 """
 
 LIVE = """
-<script>
 (function () {
   var body = document.body, mark = body.dataset.fingerprint, url = body.dataset.events;
   if (!url || !window.EventSource) { return; }
@@ -75,7 +76,6 @@ LIVE = """
     document.querySelector('header').after(note);
   };
 })();
-</script>
 """
 """Follow the game: reload when the page's fingerprint on the event stream changes.
 
@@ -96,21 +96,31 @@ def page(
     events: str = "",
     fingerprint: str = "",
     head: str = "",
+    inline: bool = False,
 ) -> str:
-    """A whole page; *events* is the URL of its update stream ("" for a still page)."""
+    """A whole page; *events* is the URL of its update stream ("" for a still page).
+
+    *inline* puts the style in the page itself, for a file saved to disk (an export), which
+    has no server to fetch the stylesheet from.
+    """
+    style = (
+        f"<style>{CSS}</style>"
+        if inline
+        else '<link rel="stylesheet" href="/static/classroom.css">'
+    )
     return "".join(
         [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{esc(title)} — negsim classroom</title>",
-            f"<style>{CSS}</style>",
+            style,
             head,
             "</head>",
             f'<body data-events="{esc(events)}" data-fingerprint="{esc(fingerprint)}">',
             f"<header><h1>{esc(heading)}</h1><span class=meta>{meta}</span></header>",
             body,
-            LIVE if events else "",
+            '<script src="/static/live.js"></script>' if events else "",
             "</body></html>",
         ]
     )

@@ -8,12 +8,16 @@ that was acknowledged.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import secrets
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import IO
+
+from sim.errors import NegsimError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -59,6 +63,30 @@ CREATE TABLE IF NOT EXISTS injections (
     PRIMARY KEY (group_id, shock)
 );
 """
+
+
+def _lock_file(path: Path) -> IO[bytes]:
+    """An exclusive lock on ``<store>.lock``, held while the store is open.
+
+    Why: two servers on one store would each replay and write the same groups, and each would
+    cache states the other's moves make stale; the second is refused instead, with a clear error.
+    """
+    lock = Path(f"{path}.lock")
+    try:
+        handle = lock.open("ab")
+    except OSError as error:
+        raise NegsimError(
+            f"{lock}: cannot create the store's lock file ({error.strerror})"
+        ) from None
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise NegsimError(
+            f"{path}: another negsim classroom server is using this store; stop it first, "
+            "or give --db another file"
+        ) from None
+    return handle
 
 
 def new_token() -> str:
@@ -129,15 +157,26 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA synchronous = FULL")
-        self.db.executescript(SCHEMA)
+        self._lock = _lock_file(path)
+        try:
+            self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA busy_timeout = 2000")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
+            self.db.executescript(SCHEMA)
+            self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        except sqlite3.Error as error:
+            self._lock.close()
+            raise NegsimError(
+                f"{path}: cannot open the classroom store ({error}); it is corrupt, locked by "
+                "another program or not a negsim store: move it away or give --db another file"
+            ) from None
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection and let another server open the store."""
         self.db.close()
+        self._lock.close()
 
     def _one(self, sql: str, *args: object) -> tuple[object, ...] | None:
         row: tuple[object, ...] | None = self.db.execute(sql, args).fetchone()

@@ -2,28 +2,40 @@
 
 The only module that imports the web framework (FastAPI/Starlette) and the server (uvicorn).
 Pages are rendered on the server; forms post and redirect; each page follows the game over a
-server-sent event stream. Every route but ``/ready`` (200 once the server has warmed up) takes a
-token: an unknown one is 404, a refused action answers with its 4xx status and changes nothing,
-a malformed form is FastAPI's 422.
+server-sent event stream. Every route but ``/ready`` (200 once the server has warmed up) and the
+static files takes a token: an unknown one is 404, a refused action answers with its 4xx status
+and changes nothing, a malformed form (a missing field, a number out of bounds) is 422. Every
+refusal is a page with one line saying why and a link back.
+
+Every request first passes :class:`sim.classroom.guard.Guard` (security headers, foreign
+origins, body size). Handlers are plain functions, so the framework runs them in its threadpool
+and a slow page (a debrief, the export) never stalls the event loop that serves every other
+seat; they share the classroom under one lock (:data:`LOCK`), since its store connection and
+caches are not thread-safe. The export (plotly inlined, megabytes) is cached per fingerprint.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
+import threading
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import uvicorn
 from fastapi import FastAPI, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from sim.classroom.brief import role_brief
 from sim.classroom.debrief import GroupResult, group_result
 from sim.classroom.debrief_page import debrief_page
+from sim.classroom.guard import Guard, request_nonce
 from sim.classroom.seat_page import SeatContext, seat_page
 from sim.classroom.session import Classroom, RefusedError
-from sim.classroom.shell import esc, page
+from sim.classroom.shell import CSS, LIVE, esc, page
 from sim.classroom.store import Phase, SessionRow
 from sim.classroom.teach_page import instructor_page, join_page
 from sim.classroom.transcript import transcript_csv, transcript_json
@@ -32,16 +44,57 @@ from sim.report.debrief_figures import plotly_script
 EVENT_POLL = 0.5
 """Seconds between two looks at a page's fingerprint on its event stream."""
 KEEP_ALIVE = 15.0
+BIG = 10**9
+"""Bound of every whole number a form carries: far above any seat, run or decision, far below
+SQLite's 64-bit integers (a 20-digit number is a 422, never an overflow)."""
+LOCK = threading.RLock()
+"""Held by every handler while it reads or changes the classroom (one store connection)."""
+T = TypeVar("T")
+INLINE_SCRIPT = re.compile(r'<script(?: type="text/javascript")?>')
+"""The opening tag of an inline script (plotly's charts write them): each gets the nonce."""
+
+
+def locked(work: Callable[[], T]) -> T:
+    """*work* done under :data:`LOCK`."""
+    with LOCK:
+        return work()
+
+
+def _back(path: str) -> str:
+    """Where a refused request's page links back to: the token page it came from."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) >= 2 and parts[0] in ("teach", "seat", "join", "debrief"):
+        return f"/{parts[0]}/{parts[1]}"
+    return "/"
+
+
+def refusal_page(status: int, message: str, path: str) -> HTMLResponse:
+    """A refusal: one line saying why, and a link back to the page it came from."""
+    line = " ".join(message.split()) or "refused"
+    body = (
+        f'<div class="error" role="alert">{esc(line)}</div>'
+        f'<p><a href="{esc(_back(path))}" id="back">Back</a></p>'
+    )
+    return HTMLResponse(page("Refused", "negsim classroom", "", body), status)
 
 
 def _cookie(session: SessionRow) -> str:
     return f"negsim-seat-{session.id}"
 
 
-def create_app(classroom: Classroom) -> FastAPI:
-    """The web application over *classroom*."""
+def create_app(
+    classroom: Classroom, *, base: str = "http://testserver", origins: frozenset[str] = frozenset()
+) -> FastAPI:
+    """The web application over *classroom*.
+
+    *base* is the URL students are given (built from the bound address, never from a request's
+    Host header); *origins* are the other origins of this server a browser may post from
+    (``base`` is always one).
+    """
     app = FastAPI(title="negsim classroom", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(Guard, origins=origins | {base})
     plotly: list[str] = []
+    exports: dict[tuple[int, str], str] = {}
 
     def see_other(url: str) -> RedirectResponse:
         return RedirectResponse(url, status_code=303)
@@ -58,11 +111,26 @@ def create_app(classroom: Classroom) -> FastAPI:
 
     @app.exception_handler(RefusedError)
     async def refused(request: Request, error: RefusedError) -> HTMLResponse:
-        body = f'<div class="error" role="alert">{esc(error.message)}</div>'
-        return HTMLResponse(page("Refused", "negsim classroom", "", body), error.status)
+        return refusal_page(error.status, error.message, request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, error: RequestValidationError) -> HTMLResponse:
+        problems = error.errors()
+        first = problems[0] if problems else {}
+        where = ".".join(str(x) for x in first.get("loc", ())[1:]) or "the form"
+        why = str(first.get("msg", "is malformed"))
+        return refusal_page(422, f"{where}: {why}", request.url.path)
+
+    async def http_error(request: Request, error: Exception) -> HTMLResponse:
+        status = int(getattr(error, "status_code", 404))  # the framework's own HTTPException
+        detail = str(getattr(error, "detail", "not found"))
+        return refusal_page(status, detail, request.url.path)
+
+    for status in (404, 405):  # the framework's own refusals: an unknown path or method
+        app.add_exception_handler(status, http_error)
 
     @app.get("/", response_class=HTMLResponse)
-    async def home() -> str:
+    def home() -> str:
         return page(
             "negsim classroom",
             "negsim classroom",
@@ -71,14 +139,14 @@ def create_app(classroom: Classroom) -> FastAPI:
         )
 
     @app.get("/ready")
-    async def ready() -> Response:
+    async def ready() -> Response:  # no store access: answered on the event loop itself
         """200 once the server has warmed up (scenario loaded, kernel compiled), else 503."""
         if not classroom.ready:
             return Response("warming up\n", 503, media_type="text/plain")
         return Response("ready\n", media_type="text/plain")
 
     @app.get("/static/plotly.js")
-    async def plotly_js() -> Response:
+    def plotly_js() -> Response:
         if not plotly:
             plotly.append(plotly_script())
         return Response(
@@ -87,11 +155,19 @@ def create_app(classroom: Classroom) -> FastAPI:
             headers={"Cache-Control": "max-age=86400"},
         )
 
+    @app.get("/static/classroom.css")
+    async def stylesheet() -> Response:
+        return Response(CSS, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+    @app.get("/static/live.js")
+    async def live_script() -> Response:
+        return Response(
+            LIVE, media_type="application/javascript", headers={"Cache-Control": "max-age=3600"}
+        )
+
     # --- the instructor ---------------------------------------------------------------------
 
-    def teach(
-        request: Request, session: SessionRow, error: str = "", status: int = 200
-    ) -> HTMLResponse:
+    def teach(session: SessionRow, error: str = "", status: int = 200) -> HTMLResponse:
         scenario = classroom.scenario(session.scenario)
         views = classroom.group_views(session) if session.phase is not Phase.SETUP else []
         distribution = classroom.distribution(session)
@@ -104,7 +180,7 @@ def create_app(classroom: Classroom) -> FastAPI:
             session,
             scenario,
             views,
-            base=str(request.base_url).rstrip("/"),
+            base=base,
             fingerprint=classroom.fingerprint(session.instructor_token),
             distribution=mc,
             error=error,
@@ -112,48 +188,51 @@ def create_app(classroom: Classroom) -> FastAPI:
         return HTMLResponse(text, status)
 
     @app.get("/teach/{token}", response_class=HTMLResponse)
-    async def instructor(request: Request, token: str) -> HTMLResponse:
-        return teach(request, classroom.by_token(token, "instructor"))
+    def instructor(token: str) -> HTMLResponse:
+        with LOCK:
+            return teach(classroom.by_token(token, "instructor"))
 
     @app.post("/teach/{token}/setup")
-    async def set_up(
-        request: Request,
+    def set_up(
         token: str,
         scenario: Annotated[str, Form(max_length=300)],
-        groups: Annotated[int, Form()],
-        humans: Annotated[list[str], Form()],
-        run: Annotated[int, Form()] = 0,
+        groups: Annotated[int, Form(ge=0, le=BIG)],
+        humans: Annotated[list[str], Form(max_length=100)],
+        run: Annotated[int, Form(ge=0, le=BIG)] = 0,
     ) -> Response:
-        session = classroom.by_token(token, "instructor")
-        return act(
-            lambda: classroom.set_up(session, scenario, humans, groups, run),
-            f"/teach/{token}",
-            lambda error, status: teach(request, session, error, status),
-        )
+        with LOCK:
+            session = classroom.by_token(token, "instructor")
+            return act(
+                lambda: classroom.set_up(session, scenario, humans, groups, run),
+                f"/teach/{token}",
+                lambda error, status: teach(session, error, status),
+            )
 
     @app.post("/teach/{token}/phase")
-    async def set_phase(token: str, action: Annotated[str, Form(max_length=10)]) -> Response:
-        session = classroom.by_token(token, "instructor")
-        classroom.set_phase(session, action)
+    def set_phase(token: str, action: Annotated[str, Form(max_length=10)]) -> Response:
+        with LOCK:
+            session = classroom.by_token(token, "instructor")
+            classroom.set_phase(session, action)
         return see_other(f"/debrief/{token}" if action == "end" else f"/teach/{token}")
 
     @app.post("/teach/{token}/shock")
-    async def inject(
-        request: Request,
+    def inject(
         token: str,
         shock: Annotated[str, Form(max_length=100)],
-        group: Annotated[int, Form()],
+        group: Annotated[int, Form(ge=0, le=BIG)],
     ) -> Response:
-        session = classroom.by_token(token, "instructor")
-        return act(
-            lambda: classroom.inject(session, shock, group),
-            f"/teach/{token}",
-            lambda error, status: teach(request, session, error, status),
-        )
+        with LOCK:
+            session = classroom.by_token(token, "instructor")
+            return act(
+                lambda: classroom.inject(session, shock, group),
+                f"/teach/{token}",
+                lambda error, status: teach(session, error, status),
+            )
 
     @app.post("/teach/{token}/release")
-    async def release(token: str, seat: Annotated[int, Form()]) -> Response:
-        classroom.release(classroom.by_token(token, "instructor"), seat)
+    def release(token: str, seat: Annotated[int, Form(ge=0, le=BIG)]) -> Response:
+        with LOCK:
+            classroom.release(classroom.by_token(token, "instructor"), seat)
         return see_other(f"/teach/{token}")
 
     # --- students ---------------------------------------------------------------------------
@@ -171,24 +250,26 @@ def create_app(classroom: Classroom) -> FastAPI:
         return HTMLResponse(text, status)
 
     @app.get("/join/{token}", response_class=HTMLResponse)
-    async def join(request: Request, token: str) -> Response:
-        session = classroom.by_token(token, "join")
-        mine = request.cookies.get(_cookie(session))
-        if mine and classroom.store.seat_by_token(mine) is not None:
-            return see_other(f"/seat/{mine}")
-        return joining(session)
+    def join(request: Request, token: str) -> Response:
+        with LOCK:
+            session = classroom.by_token(token, "join")
+            mine = request.cookies.get(_cookie(session))
+            if mine and classroom.store.seat_by_token(mine) is not None:
+                return see_other(f"/seat/{mine}")
+            return joining(session)
 
     @app.post("/join/{token}")
-    async def take_seat(
+    def take_seat(
         token: str,
-        seat: Annotated[int, Form()],
-        name: Annotated[str, Form(max_length=40)] = "",
+        seat: Annotated[int, Form(ge=0, le=BIG)],
+        name: Annotated[str, Form(max_length=200)] = "",
     ) -> Response:
-        session = classroom.by_token(token, "join")
-        try:
-            taken = classroom.join(session, seat, name)
-        except RefusedError as error:
-            return joining(session, error.message, error.status)
+        with LOCK:
+            session = classroom.by_token(token, "join")
+            try:
+                taken = classroom.join(session, seat, name)
+            except RefusedError as error:
+                return joining(session, error.message, error.status)
         response = see_other(f"/seat/{taken.token}")
         response.set_cookie(
             _cookie(session), taken.token, httponly=True, samesite="strict", max_age=86400
@@ -216,20 +297,20 @@ def create_app(classroom: Classroom) -> FastAPI:
         return HTMLResponse(seat_page(context), status)
 
     @app.get("/seat/{token}", response_class=HTMLResponse)
-    async def seat(token: str) -> HTMLResponse:
-        return seat_view(token)
+    def seat(token: str) -> HTMLResponse:
+        with LOCK:
+            return seat_view(token)
 
     @app.post("/seat/{token}/move")
     async def move(
         request: Request,
         token: str,
-        number: Annotated[int, Form()],
+        number: Annotated[int, Form(ge=0, le=BIG)],
         move: Annotated[str, Form(max_length=20)],
-        counter: Annotated[float | None, Form()] = None,
-        concede: Annotated[float | None, Form()] = None,
+        counter: Annotated[float | None, Form(ge=-BIG, le=BIG)] = None,
+        concede: Annotated[float | None, Form(ge=-BIG, le=BIG)] = None,
     ) -> Response:
-        classroom.seat(token)
-        form = await request.form()
+        form = await request.form()  # the asks' fields are named by actor and issue
         text = move
         if move == "counter" and counter is not None:
             text = f"counter {counter!r}"
@@ -242,23 +323,31 @@ def create_app(classroom: Classroom) -> FastAPI:
                 if key.startswith("ask:") and key.count(":") == 2 and str(value).strip()
             ]
             text = "; ".join(asks) or "ask"
-        return act(
-            lambda: classroom.move(token, number, text),
-            f"/seat/{token}",
-            lambda error, status: seat_view(token, error, status),
-        )
+
+        def record() -> Response:
+            classroom.seat(token)
+            return act(
+                lambda: classroom.move(token, number, text),
+                f"/seat/{token}",
+                lambda error, status: seat_view(token, error, status),
+            )
+
+        return await run_in_threadpool(locked, record)
 
     # --- live updates -----------------------------------------------------------------------
 
     @app.get("/events/{token}")
-    async def events(request: Request, token: str) -> StreamingResponse:
-        classroom.fingerprint(token)  # 404 for an unknown token
+    def events(request: Request, token: str) -> StreamingResponse:
+        locked(lambda: classroom.fingerprint(token))  # 404 for an unknown token
+
+        def look() -> str:
+            classroom.poll()
+            return classroom.fingerprint(token)
 
         async def stream() -> AsyncIterator[str]:
             last, quiet = "", 0.0
             while not await request.is_disconnected():
-                classroom.poll()
-                mark = classroom.fingerprint(token)
+                mark = await run_in_threadpool(locked, look)
                 if mark != last:
                     last, quiet = mark, 0.0
                     yield f"data: {mark}\n\n"
@@ -268,27 +357,33 @@ def create_app(classroom: Classroom) -> FastAPI:
                 await asyncio.sleep(EVENT_POLL)
                 quiet += EVENT_POLL
 
-        return StreamingResponse(
-            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
-        )
+        return StreamingResponse(stream(), media_type="text/event-stream")
 
     # --- the debrief ------------------------------------------------------------------------
 
     def debriefed(token: str) -> tuple[SessionRow, list[GroupResult]]:
+        """The session and its groups' results, or why not.
+
+        The instructor's token opens it at any time after set-up; the students' join token only
+        once the session has ended (during play it would show every group's choices and the
+        model's move at each decision).
+        """
         found = classroom.store.session_by_token(token)
         if found is None or found[0].phase is Phase.SETUP:
             raise RefusedError(404, "no debrief for this token")
-        session = found[0]
+        session, kind = found
+        if kind != "instructor" and session.phase is not Phase.ENDED:
+            raise RefusedError(403, "the debrief opens when the instructor ends the session")
         results = [group_result(v.group.number, v.state) for v in classroom.group_views(session)]
         return session, results
 
-    def debrief_html(token: str, *, live: bool) -> str:
+    def debrief_html(token: str, nonce: str, *, live: bool) -> str:
         session, results = debriefed(token)
         if live:
             head = '<script src="/static/plotly.js"></script>'
         else:
             head = f"<script>{plotly_script()}</script>"
-        return debrief_page(
+        text = debrief_page(
             session,
             results,
             classroom.distribution(session),
@@ -297,42 +392,58 @@ def create_app(classroom: Classroom) -> FastAPI:
             fingerprint=classroom.fingerprint(token),
             live=live,
         )
+        # the charts' inline scripts run under the answer's nonce (the CSP allows no other)
+        return INLINE_SCRIPT.sub(f'<script nonce="{nonce}">', text)
 
     @app.get("/debrief/{token}", response_class=HTMLResponse)
-    async def debrief(token: str) -> str:
-        return debrief_html(token, live=True)
+    def debrief(request: Request, token: str) -> str:
+        with LOCK:
+            return debrief_html(token, request_nonce(request.scope), live=True)
 
     @app.get("/debrief/{token}/export.html")
-    async def export(token: str) -> Response:
+    def export(token: str) -> Response:
+        with LOCK:
+            session, _ = debriefed(token)
+            key = (session.id, classroom.fingerprint(token))
+            if key not in exports:
+                exports.clear()  # one export kept: the game moved on
+                exports[key] = debrief_html(token, "", live=False)
+            text = exports[key]
         return Response(
-            debrief_html(token, live=False),
+            text,
             media_type="text/html",
             headers={"Content-Disposition": 'attachment; filename="debrief.html"'},
         )
 
     @app.get("/debrief/{token}/transcript.csv")
-    async def transcript_as_csv(token: str) -> Response:
-        _, results = debriefed(token)
+    def transcript_as_csv(token: str) -> Response:
+        with LOCK:
+            _, results = debriefed(token)
+            text = transcript_csv(results)
         return Response(
-            transcript_csv(results),
+            text,
             media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="transcript.csv"'},
         )
 
     @app.get("/debrief/{token}/transcript.json")
-    async def transcript_as_json(token: str) -> Response:
-        session, results = debriefed(token)
-        header: dict[str, object] = {
-            "scenario": session.scenario,
-            "seed": session.seed,
-            "run": session.run_index,
-            "humans": list(session.humans),
-        }
+    def transcript_as_json(token: str) -> Response:
+        with LOCK:
+            session, results = debriefed(token)
+            header: dict[str, object] = {
+                "scenario": session.scenario,
+                "seed": session.seed,
+                "run": session.run_index,
+                "humans": list(session.humans),
+            }
+            text = transcript_json(results, header)
         return Response(
-            transcript_json(results, header),
+            text,
             media_type="application/json",
+            headers={"Content-Disposition": 'attachment; filename="transcript.json"'},
         )
 
+    return app
     return app
 
 
@@ -347,10 +458,32 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(classroom: Classroom, sock: socket.socket, ready: Callable[[], None]) -> None:
+def origins_of(sock: socket.socket, shown: str) -> tuple[str, frozenset[str]]:
+    """The URL students are given for *sock* (host *shown*) and every origin of the server.
+
+    Built from the bound address alone: a request's Host header never enters a URL or the
+    origin check, so a forged Host cannot point a join link or a form elsewhere.
+    """
+    host, port = sock.getsockname()[:2]
+
+    def url(name: str) -> str:
+        return f"http://[{name}]:{port}" if ":" in name else f"http://{name}:{port}"
+
+    names = {shown, str(host), "127.0.0.1", "localhost", "::1", socket.gethostname()}
+    return url(shown), frozenset(url(n) for n in names)
+
+
+def serve(
+    classroom: Classroom,
+    sock: socket.socket,
+    ready: Callable[[], None],
+    *,
+    base: str,
+    origins: frozenset[str],
+) -> None:
     """Serve the classroom on *sock* until interrupted; *ready* runs once it accepts requests."""
     config = uvicorn.Config(
-        create_app(classroom),
+        create_app(classroom, base=base, origins=origins),
         log_level="warning",
         timeout_graceful_shutdown=2,
         lifespan="off",

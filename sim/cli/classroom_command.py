@@ -23,8 +23,30 @@ def _relative(scenario: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+PLAIN_HTTP_WARNING = (
+    "warning: --host {host} opens the classroom to the network over plain HTTP: anyone on the "
+    "same network (the class Wi-Fi) can read the pages and the tokens in their links. Use it "
+    "on a network you trust, and end the session when the class is over."
+)
+
+
 def _shown_host(host: str) -> str:
-    return socket.gethostname() if host in ("0.0.0.0", "::") else host
+    """The address students type: this machine's address on the network for a wildcard bind.
+
+    Found by asking the kernel which local address would route to a documentation address
+    (a UDP "connect" sends nothing); the host name when there is no route.
+    """
+    if host not in ("0.0.0.0", "::"):
+        return host
+    family = socket.AF_INET6 if host == "::" else socket.AF_INET
+    probe = "2001:db8::1" if host == "::" else "192.0.2.1"
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))
+            return str(udp.getsockname()[0])
+    except OSError:
+        return socket.gethostname()
 
 
 def classroom(
@@ -52,7 +74,7 @@ def classroom(
         raise typer.Exit(code=2)
     from sim.classroom.session import Classroom
     from sim.classroom.store import Store
-    from sim.classroom.web import bind, serve
+    from sim.classroom.web import bind, origins_of, serve
 
     with user_errors_exit_2():
         root = Path.cwd().resolve()
@@ -68,8 +90,10 @@ def classroom(
             sock = bind(host, port)
         except OSError as error:
             raise NegsimError(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    base = f"http://{_shown_host(host)}:{sock.getsockname()[1]}"
+    base, origins = origins_of(sock, _shown_host(host))
     out = console()
+    if host not in LOOPBACK:
+        sys.stderr.write(PLAIN_HTTP_WARNING.format(host=host) + "\n")
 
     def ready() -> None:
         out.print(
@@ -80,4 +104,4 @@ def classroom(
         out.print("Ctrl-C stops the server; start it again to resume every group.")
         out.file.flush()
 
-    serve(classroom, sock, ready)
+    serve(classroom, sock, ready, base=base, origins=origins)
