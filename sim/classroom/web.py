@@ -10,14 +10,14 @@ refusal is a page with one line saying why and a link back.
 Every request first passes :class:`sim.classroom.guard.Guard` (security headers, foreign
 origins, body size). Handlers are plain functions, so the framework runs them in its threadpool
 and a slow page (a debrief, the export) never stalls the event loop that serves every other
-seat; they share the classroom under one lock (:data:`LOCK`), since its store connection and
+seat; they share the classroom under the app's one lock, since its store connection and
 caches are not thread-safe. The export (plotly inlined, megabytes) is cached per fingerprint.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
+import functools
 import socket
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -30,15 +30,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from sim.classroom.brief import role_brief
-from sim.classroom.debrief import GroupResult, group_result
-from sim.classroom.debrief_page import debrief_page
-from sim.classroom.guard import Guard, request_nonce
+from sim.classroom.debrief_routes import debrief_router
+from sim.classroom.guard import Guard
 from sim.classroom.seat_page import SeatContext, seat_page
 from sim.classroom.session import Classroom, RefusedError
 from sim.classroom.shell import CSS, LIVE, esc, page
 from sim.classroom.store import Phase, SessionRow
 from sim.classroom.teach_page import instructor_page, join_page
-from sim.classroom.transcript import transcript_csv, transcript_json
 from sim.report.debrief_figures import plotly_script
 
 EVENT_POLL = 0.5
@@ -47,17 +45,7 @@ KEEP_ALIVE = 15.0
 BIG = 10**9
 """Bound of every whole number a form carries: far above any seat, run or decision, far below
 SQLite's 64-bit integers (a 20-digit number is a 422, never an overflow)."""
-LOCK = threading.RLock()
-"""Held by every handler while it reads or changes the classroom (one store connection)."""
 T = TypeVar("T")
-INLINE_SCRIPT = re.compile(r'<script(?: type="text/javascript")?>')
-"""The opening tag of an inline script (plotly's charts write them): each gets the nonce."""
-
-
-def locked(work: Callable[[], T]) -> T:
-    """*work* done under :data:`LOCK`."""
-    with LOCK:
-        return work()
 
 
 def _back(path: str) -> str:
@@ -93,8 +81,13 @@ def create_app(
     """
     app = FastAPI(title="negsim classroom", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(Guard, origins=origins | {base})
-    plotly: list[str] = []
-    exports: dict[tuple[int, str], str] = {}
+    lock = threading.RLock()  # held by every handler while it reads or changes the classroom
+
+    def locked(work: Callable[[], T]) -> T:
+        with lock:
+            return work()
+
+    plotly_js_text = functools.cache(plotly_script)  # megabytes: read once, on first use
 
     def see_other(url: str) -> RedirectResponse:
         return RedirectResponse(url, status_code=303)
@@ -147,10 +140,8 @@ def create_app(
 
     @app.get("/static/plotly.js")
     def plotly_js() -> Response:
-        if not plotly:
-            plotly.append(plotly_script())
         return Response(
-            plotly[0],
+            plotly_js_text(),
             media_type="application/javascript",
             headers={"Cache-Control": "max-age=86400"},
         )
@@ -189,7 +180,7 @@ def create_app(
 
     @app.get("/teach/{token}", response_class=HTMLResponse)
     def instructor(token: str) -> HTMLResponse:
-        with LOCK:
+        with lock:
             return teach(classroom.by_token(token, "instructor"))
 
     @app.post("/teach/{token}/setup")
@@ -200,7 +191,7 @@ def create_app(
         humans: Annotated[list[str], Form(max_length=100)],
         run: Annotated[int, Form(ge=0, le=BIG)] = 0,
     ) -> Response:
-        with LOCK:
+        with lock:
             session = classroom.by_token(token, "instructor")
             return act(
                 lambda: classroom.set_up(session, scenario, humans, groups, run),
@@ -210,7 +201,7 @@ def create_app(
 
     @app.post("/teach/{token}/phase")
     def set_phase(token: str, action: Annotated[str, Form(max_length=10)]) -> Response:
-        with LOCK:
+        with lock:
             session = classroom.by_token(token, "instructor")
             classroom.set_phase(session, action)
         return see_other(f"/debrief/{token}" if action == "end" else f"/teach/{token}")
@@ -221,7 +212,7 @@ def create_app(
         shock: Annotated[str, Form(max_length=100)],
         group: Annotated[int, Form(ge=0, le=BIG)],
     ) -> Response:
-        with LOCK:
+        with lock:
             session = classroom.by_token(token, "instructor")
             return act(
                 lambda: classroom.inject(session, shock, group),
@@ -231,7 +222,7 @@ def create_app(
 
     @app.post("/teach/{token}/release")
     def release(token: str, seat: Annotated[int, Form(ge=0, le=BIG)]) -> Response:
-        with LOCK:
+        with lock:
             classroom.release(classroom.by_token(token, "instructor"), seat)
         return see_other(f"/teach/{token}")
 
@@ -251,7 +242,7 @@ def create_app(
 
     @app.get("/join/{token}", response_class=HTMLResponse)
     def join(request: Request, token: str) -> Response:
-        with LOCK:
+        with lock:
             session = classroom.by_token(token, "join")
             mine = request.cookies.get(_cookie(session))
             if mine and classroom.store.seat_by_token(mine) is not None:
@@ -264,7 +255,7 @@ def create_app(
         seat: Annotated[int, Form(ge=0, le=BIG)],
         name: Annotated[str, Form(max_length=200)] = "",
     ) -> Response:
-        with LOCK:
+        with lock:
             session = classroom.by_token(token, "join")
             try:
                 taken = classroom.join(session, seat, name)
@@ -298,7 +289,7 @@ def create_app(
 
     @app.get("/seat/{token}", response_class=HTMLResponse)
     def seat(token: str) -> HTMLResponse:
-        with LOCK:
+        with lock:
             return seat_view(token)
 
     @app.post("/seat/{token}/move")
@@ -359,118 +350,9 @@ def create_app(
 
         return StreamingResponse(stream(), media_type="text/event-stream")
 
-    # --- the debrief ------------------------------------------------------------------------
-
-    def debriefed(token: str) -> tuple[SessionRow, list[GroupResult]]:
-        """The session and its groups' results, or why not.
-
-        The instructor's token opens it at any time after set-up; the students' join token only
-        once the session has ended (during play it would show every group's choices and the
-        model's move at each decision).
-        """
-        found = classroom.store.session_by_token(token)
-        if found is None or found[0].phase is Phase.SETUP:
-            raise RefusedError(404, "no debrief for this token")
-        session, kind = found
-        if kind != "instructor" and session.phase is not Phase.ENDED:
-            raise RefusedError(403, "the debrief opens when the instructor ends the session")
-        results = [group_result(v.group.number, v.state) for v in classroom.group_views(session)]
-        return session, results
-
-    def debrief_html(token: str, nonce: str, *, live: bool) -> str:
-        session, results = debriefed(token)
-        if live:
-            head = '<script src="/static/plotly.js"></script>'
-        else:
-            head = f"<script>{plotly_script()}</script>"
-        text = debrief_page(
-            session,
-            results,
-            classroom.distribution(session),
-            token=token,
-            head=head,
-            fingerprint=classroom.fingerprint(token),
-            live=live,
-        )
-        # the charts' inline scripts run under the answer's nonce (the CSP allows no other)
-        return INLINE_SCRIPT.sub(f'<script nonce="{nonce}">', text)
-
-    @app.get("/debrief/{token}", response_class=HTMLResponse)
-    def debrief(request: Request, token: str) -> str:
-        with LOCK:
-            return debrief_html(token, request_nonce(request.scope), live=True)
-
-    @app.get("/debrief/{token}/export.html")
-    def export(token: str) -> Response:
-        with LOCK:
-            session, _ = debriefed(token)
-            key = (session.id, classroom.fingerprint(token))
-            if key not in exports:
-                exports.clear()  # one export kept: the game moved on
-                exports[key] = debrief_html(token, "", live=False)
-            text = exports[key]
-        return Response(
-            text,
-            media_type="text/html",
-            headers={"Content-Disposition": 'attachment; filename="debrief.html"'},
-        )
-
-    @app.get("/debrief/{token}/transcript.csv")
-    def transcript_as_csv(token: str) -> Response:
-        with LOCK:
-            _, results = debriefed(token)
-            text = transcript_csv(results)
-        return Response(
-            text,
-            media_type="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="transcript.csv"'},
-        )
-
-    @app.get("/debrief/{token}/transcript.json")
-    def transcript_as_json(token: str) -> Response:
-        with LOCK:
-            session, results = debriefed(token)
-            header: dict[str, object] = {
-                "scenario": session.scenario,
-                "seed": session.seed,
-                "run": session.run_index,
-                "humans": list(session.humans),
-            }
-            text = transcript_json(results, header)
-        return Response(
-            text,
-            media_type="application/json",
-            headers={"Content-Disposition": 'attachment; filename="transcript.json"'},
-        )
+    app.include_router(debrief_router(classroom, lock, plotly_js_text))
 
     return app
-    return app
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on *host*:*port* (port 0: any free port)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
-
-
-def origins_of(sock: socket.socket, shown: str) -> tuple[str, frozenset[str]]:
-    """The URL students are given for *sock* (host *shown*) and every origin of the server.
-
-    Built from the bound address alone: a request's Host header never enters a URL or the
-    origin check, so a forged Host cannot point a join link or a form elsewhere.
-    """
-    host, port = sock.getsockname()[:2]
-
-    def url(name: str) -> str:
-        return f"http://[{name}]:{port}" if ":" in name else f"http://{name}:{port}"
-
-    names = {shown, str(host), "127.0.0.1", "localhost", "::1", socket.gethostname()}
-    return url(shown), frozenset(url(n) for n in names)
 
 
 def serve(

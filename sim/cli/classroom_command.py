@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,30 +22,11 @@ def _relative(scenario: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
 PLAIN_HTTP_WARNING = (
     "warning: --host {host} opens the classroom to the network over plain HTTP: anyone on the "
     "same network (the class Wi-Fi) can read the pages and the tokens in their links. Use it "
     "on a network you trust, and end the session when the class is over."
 )
-
-
-def _shown_host(host: str) -> str:
-    """The address students type: this machine's address on the network for a wildcard bind.
-
-    Found by asking the kernel which local address would route to a documentation address
-    (a UDP "connect" sends nothing); the host name when there is no route.
-    """
-    if host not in ("0.0.0.0", "::"):
-        return host
-    family = socket.AF_INET6 if host == "::" else socket.AF_INET
-    probe = "2001:db8::1" if host == "::" else "192.0.2.1"
-    try:
-        with socket.socket(family, socket.SOCK_DGRAM) as udp:
-            udp.connect((probe, 9))
-            return str(udp.getsockname()[0])
-    except OSError:
-        return socket.gethostname()
 
 
 def classroom(
@@ -72,9 +52,10 @@ def classroom(
             f"(missing: {', '.join(missing)})\n"
         )
         raise typer.Exit(code=2)
+    from sim.classroom.address import LOOPBACK, bind, origins_of, shown_host
     from sim.classroom.session import Classroom
     from sim.classroom.store import Store
-    from sim.classroom.web import bind, origins_of, serve
+    from sim.classroom.web import serve
 
     with user_errors_exit_2():
         root = Path.cwd().resolve()
@@ -90,7 +71,7 @@ def classroom(
             sock = bind(host, port)
         except OSError as error:
             raise NegsimError(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    base, origins = origins_of(sock, _shown_host(host))
+    base, origins = origins_of(sock, shown_host(host))
     out = console()
     if host not in LOOPBACK:
         sys.stderr.write(PLAIN_HTTP_WARNING.format(host=host) + "\n")
