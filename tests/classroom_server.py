@@ -129,6 +129,7 @@ class Class:
         self.seats: dict[tuple[int, str], str] = {}
         for group in self.store.groups(self.session):
             for seat in self.store.seats(group):
+                self.client.cookies.clear()  # each seat is another student's browser
                 reply = self.client.post(self.join, data={"seat": str(seat.id), "name": "x"})
                 assert reply.status_code == 303
                 self.seats[group.number, seat.actor] = reply.headers["location"].split("/")[-1]

@@ -33,6 +33,8 @@ from sim.scenario.format import Scenario
 from sim.scenario.loader import load_scenario
 
 MAX_GROUPS = 12
+MAX_NAME = 40
+"""Longest name a student may give, once trimmed (spaces inside collapsed to one)."""
 
 
 class RefusedError(NegsimError):
@@ -265,7 +267,10 @@ class Classroom:
         group = self.store.group(seat.group_id) if seat else None
         if seat is None or group is None or group.session_id != session.id:
             raise RefusedError(404, "no such seat in this session")
-        if not self.store.claim(seat, name.strip()[:40]):
+        name = " ".join(name.split())
+        if not name or len(name) > MAX_NAME:
+            raise RefusedError(422, f"give your name: 1–{MAX_NAME} characters")
+        if not self.store.claim(seat, name):
             raise RefusedError(409, "someone has taken this seat")
         self.version += 1
         return seat

@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
+from sim.classroom.room_code import new_code
 from sim.errors import NegsimError
 
 SCHEMA = """
@@ -63,6 +64,18 @@ CREATE TABLE IF NOT EXISTS injections (
     PRIMARY KEY (group_id, shock)
 );
 """
+
+
+# --- join (issue 26): room codes -----------------------------------------------------------
+# A separate block so that a store written before it opens unchanged: the table is created when
+# missing (idempotent), and a session without a code gets one the first time it is asked for.
+JOIN_SCHEMA = """
+CREATE TABLE IF NOT EXISTS room_codes (
+    session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+    code TEXT NOT NULL UNIQUE
+);
+"""
+# --- end of the join block ------------------------------------------------------------------
 
 
 def _lock_file(path: Path) -> IO[bytes]:
@@ -165,6 +178,7 @@ class Store:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = FULL")
             self.db.executescript(SCHEMA)
+            self.db.executescript(JOIN_SCHEMA)
             self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()
         except sqlite3.Error as error:
             self._lock.close()
@@ -380,3 +394,26 @@ class Store:
         except sqlite3.IntegrityError:
             return False
         return True
+
+    # --- join (issue 26): room codes --------------------------------------------------------
+
+    def room_code(self, session: SessionRow) -> str:
+        """The session's room code, drawn the first time it is asked for (a fresh or old store)."""
+        while True:
+            row = self._one("SELECT code FROM room_codes WHERE session_id = ?", session.id)
+            if row is not None:
+                return str(row[0])
+            try:
+                self.db.execute(
+                    "INSERT INTO room_codes (session_id, code) VALUES (?, ?)",
+                    (session.id, new_code()),
+                )
+            except sqlite3.IntegrityError:
+                continue  # another session drew this code: draw again
+
+    def session_by_code(self, code: str) -> SessionRow | None:
+        """The session whose room code is *code* (already normalized)."""
+        row = self._one(
+            f"{self._SESSION} WHERE id = (SELECT session_id FROM room_codes WHERE code = ?)", code
+        )
+        return self._session(row) if row else None

@@ -77,6 +77,7 @@ def instructor_page(
     base: str,
     fingerprint: str,
     distribution: str,
+    room_code: str = "",
     error: str = "",
 ) -> str:
     """The control page: set-up, or the running session's groups, controls and links."""
@@ -87,7 +88,9 @@ def instructor_page(
     else:
         join = f"{base}/join/{session.join_token}"
         parts.append(
-            f'<p>Students join at <code class="url" id="join-url">{esc(join)}</code></p>'
+            f'<p>Students join at <code class="url" id="join-url">{esc(join)}</code>'
+            f' or type the room code <b id="room-code">{esc(room_code)}</b> at '
+            f'<code class="url">{esc(base)}/room</code></p>'
             f"<p>Session <b id=phase>{esc(session.phase.value)}</b> · run {session.run_index} "
             f"of seed {session.seed} · human seats: {esc(', '.join(session.humans))} · "
             f"model's Monte Carlo: {esc(distribution)}</p>"

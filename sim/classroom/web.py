@@ -32,6 +32,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from sim.classroom.brief import role_brief
 from sim.classroom.debrief_routes import debrief_router
 from sim.classroom.guard import Guard
+from sim.classroom.lobby_routes import lobby_router
 from sim.classroom.seat_page import SeatContext, seat_page
 from sim.classroom.session import Classroom, RefusedError
 from sim.classroom.shell import CSS, LIVE, esc, page
@@ -53,6 +54,8 @@ def _back(path: str) -> str:
     parts = [p for p in path.split("/") if p]
     if len(parts) >= 2 and parts[0] in ("teach", "seat", "join", "debrief"):
         return f"/{parts[0]}/{parts[1]}"
+    if parts == ["room"]:
+        return "/room"
     return "/"
 
 
@@ -128,7 +131,8 @@ def create_app(
             "negsim classroom",
             "negsim classroom",
             "",
-            "<p>Ask your instructor for the join link.</p>",
+            '<p>Ask your instructor for the join link, or <a href="/room">type the room '
+            "code</a>.</p>",
         )
 
     @app.get("/ready")
@@ -174,6 +178,7 @@ def create_app(
             base=base,
             fingerprint=classroom.fingerprint(session.instructor_token),
             distribution=mc,
+            room_code=classroom.store.room_code(session),
             error=error,
         )
         return HTMLResponse(text, status)
@@ -251,12 +256,16 @@ def create_app(
 
     @app.post("/join/{token}")
     def take_seat(
+        request: Request,
         token: str,
         seat: Annotated[int, Form(ge=0, le=BIG)],
         name: Annotated[str, Form(max_length=200)] = "",
     ) -> Response:
         with lock:
             session = classroom.by_token(token, "join")
+            held = request.cookies.get(_cookie(session))
+            if held and classroom.store.seat_by_token(held) is not None:  # one seat per browser
+                return joining(session, "this browser holds a seat already", 409)
             try:
                 taken = classroom.join(session, seat, name)
             except RefusedError as error:
@@ -351,6 +360,7 @@ def create_app(
         return StreamingResponse(stream(), media_type="text/event-stream")
 
     app.include_router(debrief_router(classroom, lock, plotly_js_text))
+    app.include_router(lobby_router(classroom, lock, refusal_page))
 
     return app
 
