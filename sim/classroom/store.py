@@ -66,13 +66,17 @@ CREATE TABLE IF NOT EXISTS injections (
 """
 
 
-# --- join (issue 26): room codes -----------------------------------------------------------
+# --- join (issue 26): room codes and projector tokens --------------------------------------
 # A separate block so that a store written before it opens unchanged: the table is created when
 # missing (idempotent), and a session without a code gets one the first time it is asked for.
 JOIN_SCHEMA = """
 CREATE TABLE IF NOT EXISTS room_codes (
     session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
     code TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS projector_tokens (
+    session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+    token TEXT NOT NULL UNIQUE
 );
 """
 # --- end of the join block ------------------------------------------------------------------
@@ -415,5 +419,24 @@ class Store:
         """The session whose room code is *code* (already normalized)."""
         row = self._one(
             f"{self._SESSION} WHERE id = (SELECT session_id FROM room_codes WHERE code = ?)", code
+        )
+        return self._session(row) if row else None
+
+    def projector_token(self, session: SessionRow) -> str:
+        """The session's read-only projector token, made the first time it is asked for."""
+        row = self._one("SELECT token FROM projector_tokens WHERE session_id = ?", session.id)
+        if row is not None:
+            return str(row[0])
+        token = new_token()
+        self.db.execute(
+            "INSERT INTO projector_tokens (session_id, token) VALUES (?, ?)", (session.id, token)
+        )
+        return token
+
+    def session_by_projector(self, token: str) -> SessionRow | None:
+        """The session whose projector token is *token*."""
+        row = self._one(
+            f"{self._SESSION} WHERE id = (SELECT session_id FROM projector_tokens WHERE token = ?)",
+            token,
         )
         return self._session(row) if row else None

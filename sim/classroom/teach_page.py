@@ -78,6 +78,7 @@ def instructor_page(
     fingerprint: str,
     distribution: str,
     room_code: str = "",
+    projector: str = "",
     error: str = "",
 ) -> str:
     """The control page: set-up, or the running session's groups, controls and links."""
@@ -90,7 +91,9 @@ def instructor_page(
         parts.append(
             f'<p>Students join at <code class="url" id="join-url">{esc(join)}</code>'
             f' or type the room code <b id="room-code">{esc(room_code)}</b> at '
-            f'<code class="url">{esc(base)}/room</code></p>'
+            f'<code class="url">{esc(base)}/room</code> · '
+            f'<a href="{esc(projector)}" id="projector">projector view</a> (read-only: no '
+            "instructor token in its address)</p>"
             f"<p>Session <b id=phase>{esc(session.phase.value)}</b> · run {session.run_index} "
             f"of seed {session.seed} · human seats: {esc(', '.join(session.humans))} · "
             f"model's Monte Carlo: {esc(distribution)}</p>"

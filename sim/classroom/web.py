@@ -33,6 +33,7 @@ from sim.classroom.brief import role_brief
 from sim.classroom.debrief_routes import debrief_router
 from sim.classroom.guard import Guard
 from sim.classroom.lobby_routes import lobby_router
+from sim.classroom.projector_routes import projector_router
 from sim.classroom.seat_page import SeatContext, seat_page
 from sim.classroom.session import Classroom, RefusedError
 from sim.classroom.shell import CSS, LIVE, esc, page
@@ -179,6 +180,7 @@ def create_app(
             fingerprint=classroom.fingerprint(session.instructor_token),
             distribution=mc,
             room_code=classroom.store.room_code(session),
+            projector=f"/show/{classroom.store.projector_token(session)}",
             error=error,
         )
         return HTMLResponse(text, status)
@@ -361,6 +363,7 @@ def create_app(
 
     app.include_router(debrief_router(classroom, lock, plotly_js_text))
     app.include_router(lobby_router(classroom, lock, refusal_page))
+    app.include_router(projector_router(classroom, lock, base))
 
     return app
 
