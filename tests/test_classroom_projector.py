@@ -57,7 +57,8 @@ def test_the_projector_type_is_28_px_for_the_back_of_the_room(room: Class) -> No
 
 def test_the_projector_token_opens_nothing_else(room: Class) -> None:
     token = projector_url(room).split("/")[-1]
-    for path in (f"/teach/{token}", f"/join/{token}", f"/seat/{token}", f"/events/{token}"):
+    room.client.cookies.clear()  # the projector's browser: not the instructor's
+    for path in (f"/teach/{token}", f"/join/{token}", f"/seat/{token}"):
         assert room.client.get(path).status_code == 404, path
     assert room.client.get(f"/debrief/{token}").status_code in (403, 404)
     before = room.moves()
@@ -105,3 +106,23 @@ def test_the_projector_page_carries_the_guard_headers(room: Class) -> None:
     assert reply.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in reply.headers["content-security-policy"]
     assert reply.headers["referrer-policy"] == "no-referrer"
+
+
+def test_the_debrief_is_addressed_and_linked_without_the_instructor_token(room: Class) -> None:
+    shown = projector_url(room).split("/")[-1]  # the instructor page set its cookie
+    teach = room.client.get(room.teach).text
+    assert f'href="/debrief/{shown}" id="debrief-link"' in teach
+    assert f'href="/debrief/{room.session.instructor_token}' not in teach
+    during = room.client.get(f"/debrief/{shown}")  # the instructor's browser, during play
+    assert during.status_code == 200
+    assert room.session.instructor_token not in during.text
+    assert f"/debrief/{shown}/transcript.csv" in during.text
+    assert room.client.get(f"/debrief/{shown}/transcript.csv").status_code == 200
+    room.client.cookies.clear()  # a student's browser or the projector itself, during play
+    assert room.client.get(f"/debrief/{shown}").status_code == 403
+    assert room.client.get(f"/debrief/{shown}/transcript.json").status_code == 403
+    room.client.get(room.teach)
+    end = room.client.post(f"{room.teach}/phase", data={"action": "end"})
+    assert end.headers["location"] == f"/debrief/{shown}"
+    room.client.cookies.clear()
+    assert room.client.get(f"/debrief/{shown}").status_code == 200  # anyone, once it ended

@@ -24,6 +24,11 @@ INLINE_SCRIPT = re.compile(r'<script(?: type="text/javascript")?>')
 """The opening tag of an inline script (plotly's charts write them): each gets the nonce."""
 
 
+def teach_cookie(session: SessionRow) -> str:
+    """The cookie by which the instructor's browser is known (it holds the instructor token)."""
+    return f"negsim-teach-{session.id}"
+
+
 def download(text: str, media_type: str, filename: str) -> Response:
     """*text* as a file the browser saves, never opens in the tab."""
     return Response(
@@ -40,14 +45,20 @@ def debrief_router(
     router = APIRouter()
     exports: dict[tuple[int, str], str] = {}
 
-    def debriefed(token: str) -> tuple[SessionRow, list[GroupResult]]:
+    def debriefed(token: str, request: Request) -> tuple[SessionRow, list[GroupResult]]:
         """The session and its groups' results, or why not.
 
-        The instructor's token opens it at any time after set-up; the students' join token only
-        once the session has ended (during play it would show every group's choices and the
-        model's move at each decision).
+        The instructor's token opens it at any time after set-up; the students' join token and
+        the projector's token only once the session has ended (during play it would show every
+        group's choices and the model's move at each decision). The instructor's pages link it
+        by the projector's token, so that the instructor token never shows in a projected
+        address bar: the instructor's browser is known by the cookie its control page set.
         """
         found = classroom.store.session_by_token(token)
+        shown = classroom.store.session_by_projector(token) if found is None else None
+        if shown is not None:
+            teaching = request.cookies.get(teach_cookie(shown)) == shown.instructor_token
+            found = (shown, "instructor" if teaching else "projector")
         if found is None or found[0].phase is Phase.SETUP:
             raise RefusedError(404, "no debrief for this token")
         session, kind = found
@@ -56,8 +67,9 @@ def debrief_router(
         results = [group_result(v.group.number, v.state) for v in classroom.group_views(session)]
         return session, results
 
-    def debrief_html(token: str, nonce: str, *, live: bool) -> str:
-        session, results = debriefed(token)
+    def debrief_html(token: str, request: Request, *, live: bool) -> str:
+        nonce = request_nonce(request.scope) if live else ""
+        session, results = debriefed(token, request)
         if live:
             head = '<script src="/static/plotly.js"></script>'
         else:
@@ -66,7 +78,7 @@ def debrief_router(
             session,
             results,
             classroom.distribution(session),
-            token=token,
+            token=classroom.store.projector_token(session),  # links never carry the instructor's
             head=head,
             fingerprint=classroom.fingerprint(token),
             live=live,
@@ -77,28 +89,28 @@ def debrief_router(
     @router.get("/debrief/{token}", response_class=HTMLResponse)
     def debrief(request: Request, token: str) -> str:
         with lock:
-            return debrief_html(token, request_nonce(request.scope), live=True)
+            return debrief_html(token, request, live=True)
 
     @router.get("/debrief/{token}/export.html")
-    def export(token: str) -> Response:
+    def export(request: Request, token: str) -> Response:
         with lock:
-            session, _ = debriefed(token)
+            session, _ = debriefed(token, request)
             key = (session.id, classroom.fingerprint(token))
             if key not in exports:
                 exports.clear()  # one export kept: the game moved on
-                exports[key] = debrief_html(token, "", live=False)
+                exports[key] = debrief_html(token, request, live=False)
             return download(exports[key], "text/html", "debrief.html")
 
     @router.get("/debrief/{token}/transcript.csv")
-    def transcript_as_csv(token: str) -> Response:
+    def transcript_as_csv(request: Request, token: str) -> Response:
         with lock:
-            _, results = debriefed(token)
+            _, results = debriefed(token, request)
             return download(transcript_csv(results), "text/csv", "transcript.csv")
 
     @router.get("/debrief/{token}/transcript.json")
-    def transcript_as_json(token: str) -> Response:
+    def transcript_as_json(request: Request, token: str) -> Response:
         with lock:
-            session, results = debriefed(token)
+            session, results = debriefed(token, request)
             header: dict[str, object] = {
                 "scenario": session.scenario,
                 "seed": session.seed,

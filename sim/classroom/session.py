@@ -162,10 +162,16 @@ class Classroom:
         so its end reloads only the instructor's pages.
         """
         found = self.store.session_by_token(token)
+        shown = self.store.session_by_projector(token) if found is None else None
+        if shown is not None:  # the projector's read-only token: what the join page shows
+            found = (shown, "projector")
         if found is not None:
             session, kind = found
             groups = self.store.groups(session)
-            done = kind == "instructor" and self.store.distribution(session.id) is not None
+            done = (
+                kind in ("instructor", "projector")
+                and self.store.distribution(session.id) is not None
+            )
             marks = [session.phase.value, "mc" if done else ""]
         else:
             session, group, _ = self.seat(token)

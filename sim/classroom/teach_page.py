@@ -92,8 +92,8 @@ def instructor_page(
             f'<p>Students join at <code class="url" id="join-url">{esc(join)}</code>'
             f' or type the room code <b id="room-code">{esc(room_code)}</b> at '
             f'<code class="url">{esc(base)}/room</code> · '
-            f'<a href="{esc(projector)}" id="projector">projector view</a> (read-only: no '
-            "instructor token in its address)</p>"
+            f'<a href="/show/{esc(projector)}" id="projector">projector view</a> (read-only: '
+            "no instructor token in its address)</p>"
             f"<p>Session <b id=phase>{esc(session.phase.value)}</b> · run {session.run_index} "
             f"of seed {session.seed} · human seats: {esc(', '.join(session.humans))} · "
             f"model's Monte Carlo: {esc(distribution)}</p>"
@@ -109,7 +109,7 @@ def instructor_page(
             controls.append(
                 button_form(f"/teach/{token}/phase", "End and open the debrief", {"action": "end"})
             )
-        controls.append(f'<a href="/debrief/{esc(token)}">Debrief</a>')
+        controls.append(f'<a href="/debrief/{esc(projector)}" id="debrief-link">Debrief</a>')
         parts.append(f"<p>{' '.join(controls)}</p>")
         parts.append("<h2>Groups</h2>" + _groups(views, token))
         if scenario.shocks and session.phase is not Phase.ENDED:

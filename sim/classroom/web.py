@@ -30,7 +30,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from sim.classroom.brief import role_brief
-from sim.classroom.debrief_routes import debrief_router
+from sim.classroom.debrief_routes import debrief_router, teach_cookie
 from sim.classroom.guard import Guard
 from sim.classroom.lobby_routes import lobby_router
 from sim.classroom.projector_routes import projector_router
@@ -180,7 +180,7 @@ def create_app(
             fingerprint=classroom.fingerprint(session.instructor_token),
             distribution=mc,
             room_code=classroom.store.room_code(session),
-            projector=f"/show/{classroom.store.projector_token(session)}",
+            projector=classroom.store.projector_token(session),
             error=error,
         )
         return HTMLResponse(text, status)
@@ -188,7 +188,12 @@ def create_app(
     @app.get("/teach/{token}", response_class=HTMLResponse)
     def instructor(token: str) -> HTMLResponse:
         with lock:
-            return teach(classroom.by_token(token, "instructor"))
+            session = classroom.by_token(token, "instructor")
+            answer = teach(session)
+        answer.set_cookie(  # the debrief, linked by the projector token, knows the instructor
+            teach_cookie(session), token, httponly=True, samesite="strict", max_age=86400
+        )
+        return answer
 
     @app.post("/teach/{token}/setup")
     def set_up(
@@ -211,7 +216,8 @@ def create_app(
         with lock:
             session = classroom.by_token(token, "instructor")
             classroom.set_phase(session, action)
-        return see_other(f"/debrief/{token}" if action == "end" else f"/teach/{token}")
+            shown = classroom.store.projector_token(session)
+        return see_other(f"/debrief/{shown}" if action == "end" else f"/teach/{token}")
 
     @app.post("/teach/{token}/shock")
     def inject(
