@@ -159,7 +159,7 @@ def join_page(
             seats.append(
                 f'<li><form class="inline" method="post" action="/join/{esc(session.join_token)}">'
                 f'<input type="hidden" name="seat" value="{seat.id}">{esc(label)} '
-                f'<input type="text" name="name" placeholder="your name" maxlength="40">'
+                f'<input type="text" name="name" placeholder="your name" required maxlength="40">'
                 f'<button class="primary">Take this seat</button></form></li>'
             )
         parts.append(
