@@ -440,3 +440,14 @@ class Store:
             token,
         )
         return self._session(row) if row else None
+
+    def free(self, seat: SeatRow) -> None:
+        """Empty *seat* for another student.
+
+        A new token (the old one opens nothing), no name, and back from the model if it had
+        been handed to it.
+        """
+        self.db.execute(
+            "UPDATE seats SET token = ?, name = '', claimed = 0, released = 0 WHERE id = ?",
+            (new_token(), seat.id),
+        )

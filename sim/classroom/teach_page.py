@@ -50,7 +50,12 @@ def _groups(views: list[GroupView], token: str) -> str:
                     f"/teach/{token}/release", "hand to the model", {"seat": str(seat.id)}
                 )
             )
-            seats.append(f"<div>{esc(seat.actor)}: {who} {release}</div>")
+            free = (
+                button_form(f"/teach/{token}/free", "free the seat", {"seat": str(seat.id)})
+                if seat.claimed or seat.released
+                else ""
+            )
+            seats.append(f"<div>{esc(seat.actor)}: {who} {release}{free}</div>")
         if state.pending is None:
             progress = f"finished ({state.record.end_day:.0f} days)"
         else:

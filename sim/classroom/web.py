@@ -34,6 +34,7 @@ from sim.classroom.debrief_routes import debrief_router, teach_cookie
 from sim.classroom.guard import Guard
 from sim.classroom.lobby_routes import lobby_router
 from sim.classroom.projector_routes import projector_router
+from sim.classroom.roles_routes import roles_router
 from sim.classroom.seat_page import SeatContext, seat_page
 from sim.classroom.session import Classroom, RefusedError
 from sim.classroom.shell import CSS, LIVE, esc, page
@@ -370,6 +371,7 @@ def create_app(
     app.include_router(debrief_router(classroom, lock, plotly_js_text))
     app.include_router(lobby_router(classroom, lock, refusal_page))
     app.include_router(projector_router(classroom, lock, base))
+    app.include_router(roles_router(classroom, lock))
 
     return app
 
