@@ -9,6 +9,7 @@ from deu_files import Row, write_deu
 import sim
 from sim.analysis.backtest import backtest
 from sim.analysis.backtest.models import engine_samples, point_forecasts
+from sim.errors import SimulationError
 from sim.report.backtest_summary import format_backtest
 from sim.scenario.deudata import read_deu_tsv
 from sim.scenario.deuscenario import EngineSettings, deciders, issue_actors, issue_scenario
@@ -135,15 +136,29 @@ def test_engine_distributions_do_not_depend_on_the_worker_count(tmp_path: Path) 
     assert one.scores == two.scores and one.crps == two.crps and one.pit_counts == two.pit_counts
 
 
-def test_issues_without_an_outcome_or_two_actors_are_skipped(tmp_path: Path) -> None:
+def test_issues_without_an_outcome_a_reference_point_or_two_actors_are_skipped(
+    tmp_path: Path,
+) -> None:
+    at, weight, one = {"com": 10, "m01": 20}, {"com": 50, "m01": 50}, {"com": 50}
     rows = [
         HAND,
-        Row("p1i2", positions={"com": 10, "m01": 20}, saliences={"com": 50, "m01": 50}),
-        Row("p1i3", positions={"com": 10, "m01": 20}, saliences={"com": 50}, outcome=5),
+        Row("p1i2", positions=at, saliences=weight, reference=0),
+        Row("p1i3", positions=at, saliences=one, reference=0, outcome=5),
+        Row("p1i4", positions=at, saliences=weight, outcome=5),
     ]
     result = backtest(write_deu(tmp_path / "s.tsv", rows, CAPABILITY), runs=4)
     assert [r.issue for r in result.issues] == ["p1i1"]
-    assert result.skipped == {"no outcome": 1, "fewer than two actors": 1}
+    assert result.skipped == {"no outcome": 1, "no reference point": 1, "fewer than two actors": 1}
+    assert "1 no reference point" in format_backtest(result)
+
+
+def test_no_status_quo_is_assumed_where_no_reference_point_is_recorded(tmp_path: Path) -> None:
+    row = Row("p1i1", positions={"com": 10, "m01": 20}, saliences={"com": 50, "m01": 50}, outcome=5)
+    data = read_deu_tsv(write_deu(tmp_path / "n.tsv", [row], CAPABILITY))
+    with pytest.raises(SimulationError, match="no reference point recorded"):
+        issue_scenario(data, data.issues[0], data.capability, EngineSettings())
+    with pytest.raises(SimulationError, match="a reference point"):
+        backtest(data, runs=2)
 
 
 def test_a_row_of_an_unmodelled_codebook_value_is_skipped_with_its_line(tmp_path: Path) -> None:

@@ -47,10 +47,10 @@ def test_json_goes_to_stdout_and_the_report_is_never_overwritten(workdir: Path) 
     assert first.exit_code == 0, first.output
     stamped = json.loads(first.stdout)
     payload = stamped["backtest"]
-    assert payload["issues_scored"] == 8 and payload["proposals"] == 4
+    assert payload["issues_scored"] == 6 and payload["proposals"] == 3
     assert [m["model"] for m in payload["models"]] == list(MODELS)
     assert set(payload["crps"]) == {"engine", "compromise", "spread", "engine-minus-compromise"}
-    assert sum(payload["pit"]["counts"]) == 8
+    assert sum(payload["pit"]["counts"]) == 6
     assert stamped["outputs"] == {"--output": "reports/backtest-small.html"}
     second = runner.invoke(app, ["backtest", "small.tsv", "--runs", "6"])
     assert second.exit_code == 0
@@ -89,4 +89,4 @@ def test_the_backtest_of_a_small_file_matches_its_golden_files(
     check_golden(GOLDEN / "figures.json", json.dumps(figures, indent=1) + "\n", update_golden)
     table = format_backtest(dataclasses.replace(result, file="small.tsv"))
     assert max(len(line) for line in table.splitlines()[1:]) <= 80
-    assert table.splitlines()[0] == "small.tsv: 8 issues of 4 proposals scored"
+    assert table.splitlines()[0] == "small.tsv: 6 issues of 3 proposals scored"

@@ -37,6 +37,7 @@ def _rows() -> list[Row]:
             voting="QMV" if p < 3 else "Unan",
             positions={"com": 25.0 * p, "ep": 100 - 20.0 * i, "m01": 0, "m02": 50, "m03": 80},
             saliences={"com": 60, "ep": 40, "m01": 90, "m02": 50, "m03": 30},
+            reference=0,
             outcome=30 + 10 * p - 5 * i,
         )
         for p in range(1, 4)

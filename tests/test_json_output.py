@@ -160,7 +160,8 @@ def _assert_stamped(
 def test_backtest_json_is_stamped_with_the_data_set_and_its_runs(folder: Path) -> None:
     rows = [
         Row(f"p{p}i1", proposal=f"p{p}", positions={"com": 20.0 * p, "ep": 80, "m01": 0},
-            saliences={"com": 60, "ep": 40, "m01": 90}, outcome=30 + 5 * p)
+            saliences={"com": 60, "ep": 40, "m01": 90}, reference=0,
+            outcome=30 + 5 * p)
         for p in range(1, 4)
     ]  # fmt: skip
     write_deu(folder / "small.tsv", rows)

@@ -4,8 +4,8 @@ The mapping is an assumption of the backtest, stated here and in docs/validation
 
 * **actors**: the Commission, the Parliament and every member state with a recorded position and
   a positive salience, with the data's capability (or 1 each) and salience / 100;
-* **status quo**: the reference point where recorded, else 0 (the recorded reference point is 0
-  on most issues of the development half: 97 of 129);
+* **status quo**: the recorded reference point; an issue without one has no status quo to
+  run and is not built (the backtest excludes it and counts it);
 * **uncertainty**: every position and salience is drawn around the coded value with the
   settings' standard deviations (expert coding is uncertain);
 * **two venues**: *talks* among all actors (``rounds`` rounds of the expected-utility model,
@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sim.errors import SimulationError
 from sim.scenario.deudata import DeuData, DeuIssue, Voting
 from sim.scenario.format import Scenario
 from sim.scenario.loader import scenario_from_data
@@ -37,8 +38,6 @@ QMV_STATES = 0.55
 """Share of the member states a qualified majority needs."""
 QMV_WEIGHT = 0.65
 """Share of the member states' capability a qualified majority needs."""
-DEFAULT_STATUS_QUO = 0.0
-"""The status quo of an issue whose reference point is not recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +82,16 @@ def issue_actors(data: DeuData, issue: DeuIssue, capability: Sequence[float]) ->
 
 
 def status_quo(issue: DeuIssue) -> float:
-    """Where the issue stays without a decision: the reference point, or the default."""
-    return DEFAULT_STATUS_QUO if issue.reference is None else issue.reference
+    """Where the issue stays without a decision: its recorded reference point.
+
+    Raises:
+        SimulationError: the issue records no reference point (no default is assumed).
+    """
+    if issue.reference is None:
+        raise SimulationError(
+            f"{issue.issue} (line {issue.line}): no reference point recorded, no status quo to run"
+        )
+    return issue.reference
 
 
 def deciders(data: DeuData, issue: DeuIssue, actors: IssueActors) -> tuple[int, ...]:
@@ -169,9 +176,7 @@ def issue_scenario(
                 "high": "100 on the issue's coded scale",
                 "status_quo": {
                     "position": q,
-                    "assumption": "the recorded reference point"
-                    if issue.reference is not None
-                    else f"no reference point recorded: {DEFAULT_STATUS_QUO:g} assumed",
+                    "assumption": "the recorded reference point",
                 },
             }
         ],

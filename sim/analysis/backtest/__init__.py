@@ -1,8 +1,9 @@
 """Backtest: forecast recorded negotiations with every model and score them against the outcome.
 
-For every issue of a DEU-layout file with an outcome and at least two actors with a position
-and a positive salience: the reference point, the capability × salience-weighted median, the
-compromise model (the weighted mean), the expected-utility model's final median and mean after
+For every issue of a DEU-layout file with an outcome, a recorded reference point and at least
+two actors with a position and a positive salience (the others are counted as skipped): the
+reference point, the capability × salience-weighted median, the compromise model (the weighted
+mean), the expected-utility model's final median and mean after
 *rounds* (exactly :func:`sim.analysis.forecast.forecast` on the issue), and the negsim engine on
 the issue as a one-issue scenario (:mod:`sim.scenario.deuscenario`), run *runs* times. Scores
 are in :mod:`sim.analysis.backtest.scores`; ``tune`` cross-validates one setting across
@@ -66,6 +67,10 @@ MODELS = {
 """Point-forecast models, in table order, with their labels."""
 BASELINE = "compromise"
 """The model every other is compared with."""
+NO_REFERENCE = "no reference point"
+"""Why an issue without a recorded reference point is excluded from every model's score: the
+engine's reversion point (what holds if the act fails) is the reference point, and no value is
+assumed for it (docs/validation.md, "Issues without a reference point")."""
 
 
 @dataclass(frozen=True)
@@ -149,12 +154,15 @@ class Backtest:
 
 
 def _scored(data: DeuData, capability: Sequence[float]) -> tuple[list[DeuIssue], dict[str, int]]:
-    kept, skipped = [], {"no outcome": 0, "fewer than two actors": 0}
+    kept: list[DeuIssue] = []
+    skipped = {"no outcome": 0, NO_REFERENCE: 0, "fewer than two actors": 0}
     for row in data.skipped:
         skipped[row.reason] = skipped.get(row.reason, 0) + 1
     for issue in data.issues:
         if issue.outcome is None:
             skipped["no outcome"] += 1
+        elif issue.reference is None:
+            skipped[NO_REFERENCE] += 1
         elif len(issue_actors(data, issue, capability).index) < 2:
             skipped["fewer than two actors"] += 1
         else:
@@ -293,7 +301,9 @@ def backtest(
     caps = capabilities(data, capability)
     issues, skipped = _scored(data, caps)
     if not issues:
-        raise SimulationError(f"{data.file}: no issue has an outcome and two actors to score")
+        raise SimulationError(
+            f"{data.file}: no issue has an outcome, a reference point and two actors to score"
+        )
     engine_tuned = tune is not None and TUNABLE[tune[0]] == "engine"
     ticker = _Ticker(progress, len(issues) * (1 + (len(tune[1]) if tune and engine_tuned else 0)))
     points = [point_forecasts(data, i, caps, rounds) for i in issues]
