@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 from golden import check_golden
 from rich.cells import cell_len
@@ -77,3 +78,36 @@ def test_nearest_waypoint_counts_the_ends_of_the_scale(results: Results) -> None
     assert nearest_waypoint(results, 0, 18.6) == "No toll"
     assert nearest_waypoint(results, 0, 40.0) == "Toll on half the trade"
     assert nearest_waypoint(results, 0, 90.0) == "Toll on all river trade"
+
+
+def test_the_position_column_is_the_median_inside_its_own_range(results: Results) -> None:
+    from sim.report.summary import agreed_position
+
+    text = format_table(results)
+    assert "median (10–90 %)" in text
+    for k, issue in enumerate(results.scenario.issues):
+        position = agreed_position(results, k)
+        assert position is not None
+        median, p10, p90 = position
+        assert p10 <= median <= p90
+        assert f"{median:.1f} ({p10:.1f}–{p90:.1f})" in text
+        assert [median] == results.tally.percentiles(k, [50]), issue.id
+
+
+def test_a_mean_outside_its_range_is_printed_labelled(results: Results) -> None:
+    from sim.analysis.tally import GRID
+    from sim.report.summary import skewed_mean_lines
+
+    tally = dataclasses.replace(results.tally, positions=np.zeros_like(results.tally.positions))
+    # nineteen written agreements at 65 and one at 0: the mean (61.75) lies below the 10–90 %
+    # range (65.0–65.0), as a long tail can make it
+    tally.positions[0, 1, 65 * GRID] = 19
+    tally.positions[0, 1, 0] = 1
+    skewed = dataclasses.replace(results, tally=tally)
+    name = results.scenario.issues[0].name
+    assert skewed_mean_lines(skewed) == [
+        f"{name}: mean agreed position 61.8 lies outside the 10–90 % range (65.0–65.0): "
+        "a long tail of agreements far from most of them."
+    ]
+    assert f"{name}: mean agreed position" in format_table(skewed)
+    assert skewed_mean_lines(results) == []

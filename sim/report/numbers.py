@@ -17,6 +17,7 @@ from sim.report.figures import BASELINE_NAMES, issue_div_id
 from sim.report.palette import NAMES
 from sim.report.redlines import redlines_div_id, zone_text
 from sim.report.stances import red_line_text
+from sim.report.summary import agreed_position
 from sim.report.theme import FORMS
 from sim.scenario.families import family
 from sim.scenario.format import Outcome, PrimaryClass
@@ -70,7 +71,7 @@ def escalation_rows(results: Results) -> Rows:
 
 
 def issue_rows(results: Results, issue: int) -> Rows:
-    """Per form of agreement (and none): runs, share with interval; mean position (10–90 %)."""
+    """Per form of agreement (and none): runs, share, interval; agreed median (10–90 %), mean."""
     tally = results.tally
     forms = [int(n) for n in tally.form_counts(issue)]
     rows = [
@@ -80,12 +81,14 @@ def issue_rows(results: Results, issue: int) -> Rows:
             ("no agreement", results.runs - sum(forms)),
         ]
     ]
+    position = agreed_position(results, issue)
     mean = tally.mean_position(issue)
-    if mean is not None:
-        p10, p90 = tally.percentiles(issue, [10, 90])
+    if position is not None and mean is not None:
+        median, p10, p90 = position
         rows.append(
-            ["agreed position: mean (10–90 %)", "", "", f"{mean:.1f} ({p10:.1f}–{p90:.1f})"]
+            ["agreed position: median (10–90 %)", "", "", f"{median:.1f} ({p10:.1f}–{p90:.1f})"]
         )
+        rows.append(["agreed position: mean", "", "", f"{mean:.1f}"])
     base = results.baselines.get(results.scenario.issues[issue].id, {})
     for key, value in base.items():
         rows.append([f"baseline: {BASELINE_NAMES.get(key, key)}", "", "", f"{value:.1f}"])

@@ -77,6 +77,34 @@ def nearest_waypoint(results: Results, issue: int, value: float) -> str:
     return min(points, key=lambda point: abs(point[0] - value))[1]
 
 
+def agreed_position(results: Results, issue: int) -> tuple[float, float, float] | None:
+    """Median, 10th and 90th percentile of the agreed positions on *issue* (None: no agreement).
+
+    Why the median: all three come from the same counts, so the middle figure always lies inside
+    its 10–90 % range; a mean beside the range can fall outside it when one tail is long.
+    """
+    if results.tally.agreed(issue) == 0:
+        return None
+    p50, p10, p90 = results.tally.percentiles(issue, [50, 10, 90])
+    return p50, p10, p90
+
+
+def skewed_mean_lines(results: Results) -> list[str]:
+    """One line per issue whose mean agreed position lies outside its 10–90 % range."""
+    lines = []
+    for k, spec in enumerate(results.scenario.issues):
+        mean, position = results.tally.mean_position(k), agreed_position(results, k)
+        if mean is None or position is None:
+            continue
+        _, p10, p90 = position
+        if not p10 <= mean <= p90:
+            lines.append(
+                f"{spec.name}: mean agreed position {mean:.1f} lies outside the 10–90 % range "
+                f"({p10:.1f}–{p90:.1f}): a long tail of agreements far from most of them."
+            )
+    return lines
+
+
 def _issue_row(results: Results, issue: int) -> list[str | Text]:
     spec = results.scenario.issues[issue]
     base = results.baselines.get(spec.id, {})
@@ -85,15 +113,15 @@ def _issue_row(results: Results, issue: int) -> list[str | Text]:
     tally = results.tally
     agreed = tally.agreed(issue)
     cells.append(_pct(agreed / results.runs))
-    mean = tally.mean_position(issue)
-    if mean is None:
+    position = agreed_position(results, issue)
+    if position is None:
         return [*cells, NO_VALUE, NO_VALUE, NO_VALUE]
-    p10, p90 = tally.percentiles(issue, [10, 90])
+    median, p10, p90 = position
     forms = tally.form_counts(issue) / agreed
     return [
         *cells,
-        f"{mean:.1f} ({p10:.1f}–{p90:.1f})",
-        Text(nearest_waypoint(results, issue, mean)),
+        f"{median:.1f} ({p10:.1f}–{p90:.1f})",
+        Text(nearest_waypoint(results, issue, median)),
         "/".join(f"{100 * f:.0f}" for f in forms),
     ]
 
@@ -104,7 +132,7 @@ def _issue_table(results: Results, columns: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
         "issue",
         "median/mean/EU",
         "agreed",
-        "position (10–90 %)",
+        "median (10–90 %)",
         "nearest waypoint",
         "v/w/b %",
     ]
@@ -156,10 +184,12 @@ def summary_renderables(results: Results, width: int = 100) -> Group:
         *(Text(line) for line in zero_lines(results)),
         Text(
             "Issues: baseline forecasts (weighted median, weighted mean, expected-utility model) "
-            "beside the runs that reached an agreement: their share, mean position with the "
-            "10–90 % range, the waypoint nearest the mean, and the forms (verbal/written/binding)."
+            "beside the runs that reached an agreement: their share, the median agreed position "
+            "with its 10–90 % range, the waypoint nearest the median, and the forms "
+            "(verbal/written/binding)."
         ),
         *issue_tables(results, width),
+        *(Text(line) for line in skewed_mean_lines(results)),
     )
 
 
