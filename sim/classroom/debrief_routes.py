@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from sim.classroom.debrief import GroupResult, group_result
 from sim.classroom.debrief_page import debrief_page
 from sim.classroom.guard import request_nonce
+from sim.classroom.messages import messages
 from sim.classroom.session import Classroom, RefusedError
 from sim.classroom.store import Phase, SessionRow
 from sim.classroom.transcript import transcript_csv, transcript_json
@@ -116,6 +117,11 @@ def debrief_router(
                 "seed": session.seed,
                 "run": session.run_index,
                 "humans": list(session.humans),
+                "messages": [
+                    m.as_dict(g.number)
+                    for g in classroom.store.groups(session)
+                    for m in messages(classroom.store, g)
+                ],
             }
             text = transcript_json(results, header)
         return download(text, "application/json", "transcript.json")

@@ -35,6 +35,8 @@ class SeatContext:
     """Who has the pending turn, in words."""
     fingerprint: str
     error: str = ""
+    talk: str = ""
+    """The seat's messages section (HTML, every text in it escaped)."""
 
 
 def _points(points: tuple[Point, ...]) -> str:
@@ -290,6 +292,7 @@ def seat_page(ctx: SeatContext) -> str:
         parts.append(
             f'<section id="decision"><h2>Your decision</h2>{decision_html(ctx, turn)}</section>'
         )
+    parts.append(ctx.talk)
     rung = s.escalation.ladder[ladder_level(state)].label if s.escalation else ""
     parts.append(
         f"<h2>Positions</h2><p>As last seen at a table. The crisis stands on “{esc(rung)}”.</p>"

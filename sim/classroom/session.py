@@ -15,6 +15,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from sim.classroom.debrief import Distribution, model_distribution
+from sim.classroom.messages import mark as message_mark
 from sim.classroom.moves import MoveError
 from sim.classroom.replay import (
     GroupState,
@@ -165,6 +166,7 @@ class Classroom:
         shown = self.store.session_by_projector(token) if found is None else None
         if shown is not None:  # the projector's read-only token: what the join page shows
             found = (shown, "projector")
+        talk: dict[int, str] = {}  # what each group's messages add, for pages that show them
         if found is not None:
             session, kind = found
             groups = self.store.groups(session)
@@ -173,15 +175,19 @@ class Classroom:
                 and self.store.distribution(session.id) is not None
             )
             marks = [session.phase.value, "mc" if done else ""]
+            if kind == "instructor":
+                talk = {g.id: ":" + message_mark(self.store, g) for g in groups}
         else:
-            session, group, _ = self.seat(token)
+            session, group, seat = self.seat(token)
             groups = [group]
             marks = [session.phase.value]
+            talk = {group.id: ":" + message_mark(self.store, group, seat.actor)}
         for g in groups:
             seats = self.store.seats(g)
             marks.append(
                 f"{g.number}:{len(self.store.moves(g))}:{len(self.store.injections(g))}:"
                 + "".join(f"{int(s.claimed)}{int(s.released)}" for s in seats)
+                + talk.get(g.id, "")
             )
         return "|".join(marks)
 

@@ -65,6 +65,23 @@ CREATE TABLE IF NOT EXISTS injections (
 );
 """
 
+# --- talk (issue #26 deliverable 3) --------------------------------------------------------------
+# Idempotent (IF NOT EXISTS), so a store made before these tables existed gains them on open.
+# Its rows are read and written by sim.classroom.messages only; none of them ever reaches a
+# replay (message text never enters the model's decisions).
+TALK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    sender TEXT NOT NULL,
+    recipient TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    decision INTEGER NOT NULL
+);
+"""
+# --- end of talk -----------------------------------------------------------------------------
+
 
 # --- join (issue 26): room codes and projector tokens --------------------------------------
 # A separate block so that a store written before it opens unchanged: the table is created when
@@ -183,6 +200,7 @@ class Store:
             self.db.execute("PRAGMA synchronous = FULL")
             self.db.executescript(SCHEMA)
             self.db.executescript(JOIN_SCHEMA)
+            self.db.executescript(TALK_SCHEMA)
             self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()
         except sqlite3.Error as error:
             self._lock.close()

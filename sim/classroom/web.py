@@ -33,12 +33,14 @@ from sim.classroom.brief import role_brief
 from sim.classroom.debrief_routes import debrief_router, teach_cookie
 from sim.classroom.guard import Guard
 from sim.classroom.lobby_routes import lobby_router
+from sim.classroom.message_routes import message_router
 from sim.classroom.projector_routes import projector_router
 from sim.classroom.roles_routes import roles_router
 from sim.classroom.seat_page import SeatContext, seat_page
 from sim.classroom.session import Classroom, RefusedError
 from sim.classroom.shell import CSS, LIVE, esc, page
 from sim.classroom.store import Phase, SessionRow
+from sim.classroom.talk import seat_messages_html
 from sim.classroom.teach_page import instructor_page, join_page
 from sim.report.debrief_figures import plotly_script
 
@@ -302,6 +304,7 @@ def create_app(
             whose,
             classroom.fingerprint(token),
             error,
+            seat_messages_html(classroom, token),
         )
         return HTMLResponse(seat_page(context), status)
 
@@ -372,6 +375,7 @@ def create_app(
     app.include_router(lobby_router(classroom, lock, refusal_page))
     app.include_router(projector_router(classroom, lock, base))
     app.include_router(roles_router(classroom, lock))
+    app.include_router(message_router(classroom, lock))
 
     return app
 
