@@ -7,21 +7,18 @@ page, over server-sent events, and reloads within a second of any move.
 
 from __future__ import annotations
 
-import asyncio
 import threading
-from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
+from sim.classroom.event_stream import event_stream
 from sim.classroom.projector_page import CSS, projector_page
 from sim.classroom.session import Classroom, RefusedError
 from sim.classroom.store import Phase, SessionRow
 
 EVENT_POLL = 0.25
 """Seconds between two looks at the boards: a move shows on the projector within a second."""
-KEEP_ALIVE = 15.0
 
 
 def projector_router(classroom: Classroom, lock: threading.RLock, base: str) -> APIRouter:
@@ -65,19 +62,6 @@ def projector_router(classroom: Classroom, lock: threading.RLock, base: str) -> 
             with lock:
                 return fingerprint(session)
 
-        async def stream() -> AsyncIterator[str]:
-            last, quiet = "", 0.0
-            while not await request.is_disconnected():
-                mark = await run_in_threadpool(look)
-                if mark != last:
-                    last, quiet = mark, 0.0
-                    yield f"data: {mark}\n\n"
-                elif quiet >= KEEP_ALIVE:
-                    quiet = 0.0
-                    yield ": keep-alive\n\n"
-                await asyncio.sleep(EVENT_POLL)
-                quiet += EVENT_POLL
-
-        return StreamingResponse(stream(), media_type="text/event-stream")
+        return event_stream(request, look, EVENT_POLL)
 
     return router

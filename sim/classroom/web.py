@@ -20,7 +20,7 @@ import asyncio
 import functools
 import socket
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 import uvicorn
@@ -31,6 +31,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from sim.classroom.brief import role_brief
 from sim.classroom.debrief_routes import debrief_router, teach_cookie
+from sim.classroom.event_stream import event_stream
 from sim.classroom.guard import Guard
 from sim.classroom.lobby_routes import lobby_router
 from sim.classroom.message_routes import message_router
@@ -46,7 +47,6 @@ from sim.report.debrief_figures import plotly_script
 
 EVENT_POLL = 0.5
 """Seconds between two looks at a page's fingerprint on its event stream."""
-KEEP_ALIVE = 15.0
 BIG = 10**9
 """Bound of every whole number a form carries: far above any seat, run or decision, far below
 SQLite's 64-bit integers (a 20-digit number is a 422, never an overflow)."""
@@ -356,20 +356,7 @@ def create_app(
             classroom.poll()
             return classroom.fingerprint(token)
 
-        async def stream() -> AsyncIterator[str]:
-            last, quiet = "", 0.0
-            while not await request.is_disconnected():
-                mark = await run_in_threadpool(locked, look)
-                if mark != last:
-                    last, quiet = mark, 0.0
-                    yield f"data: {mark}\n\n"
-                elif quiet >= KEEP_ALIVE:
-                    quiet = 0.0
-                    yield ": keep-alive\n\n"
-                await asyncio.sleep(EVENT_POLL)
-                quiet += EVENT_POLL
-
-        return StreamingResponse(stream(), media_type="text/event-stream")
+        return event_stream(request, functools.partial(locked, look), EVENT_POLL)
 
     app.include_router(debrief_router(classroom, lock, plotly_js_text))
     app.include_router(lobby_router(classroom, lock, refusal_page))
